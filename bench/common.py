@@ -1,0 +1,48 @@
+"""Benchmark plumbing: simulated provinces cached on disk, and measurements of a function
+in a fresh spawned process (wall time and the process's peak resident memory)."""
+
+import multiprocessing as mp
+import resource
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def province(employees: int, seed: int = 11) -> Path:
+    """A simulated province of ``employees`` people, written once and reused."""
+    from features.names import SIMULATION_MANIFEST_FILE
+    from features.simulator import simulate, write_simulation
+
+    path = OUT / f"province-{employees}-{seed}"
+    if not (path / SIMULATION_MANIFEST_FILE).exists():
+        print(f"  simulating {employees:,} employees (once, cached in {path})", flush=True)
+        write_simulation(simulate(n_employees=employees, seed=seed), path)
+    return path
+
+
+def _child(fn: Callable, args: tuple, queue) -> None:
+    start = time.perf_counter()
+    try:
+        result = fn(*args)
+        error = None
+    except Exception as exc:  # report, the parent decides
+        result, error = None, f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put((result, seconds, peak_mb, error))
+
+
+def measure(fn: Callable, *args) -> dict:
+    """Run ``fn(*args)`` in a spawned process: its result, seconds and peak RSS (MB).
+    Spawned, not forked: LightGBM's OpenMP threads do not survive a fork."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(fn, args, queue))
+    proc.start()
+    result, seconds, peak_mb, error = queue.get()
+    proc.join()
+    if error:
+        raise RuntimeError(error)
+    return {"result": result, "seconds": seconds, "peak_rss_mb": peak_mb}

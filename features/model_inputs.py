@@ -1,0 +1,32 @@
+"""Which columns of the training table are model inputs.
+
+Everything else in the table (keys, dates, context used by eligibility or pair features,
+labels) is not. Protected attributes (contract section 2) and anything derived from
+them, such as the retirement date, are never listed here; a test enforces it.
+"""
+
+from features import pairs as p
+from features import snapshot as s
+
+EMPLOYEE_FEATURES = (
+    s.TENURE_IN_POST, s.SERVICE_YEARS, s.GRADE_RANK, s.YEARS_IN_GRADE, s.EDUCATION_RANK,
+    s.LAST_SCORE, s.PREV_SCORE, s.MEAN_SCORE_3, s.SCORE_TREND, s.N_APPRAISALS,
+    s.LAST_WORK_RESULT, s.LAST_WORK_BEHAVIOR, s.MEAN_WORK_BEHAVIOR_3, s.YEARS_SINCE_ASSESSMENT,
+    s.TRAINING_HOURS_TOTAL, s.TRAINING_HOURS_3Y, s.LEADERSHIP_HOURS, s.N_SANCTIONS,
+    s.N_MOVES, s.N_DOMAINS_SERVED, s.EVER_MANAGERIAL, s.CURRENT_JOB_CLASS, s.CURRENT_POSITION_TYPE,
+    s.WILLING_TO_RELOCATE, s.HAS_PREFERENCE,
+)
+
+PAIR_FEATURES = (
+    p.TARGET_POSITION_TYPE, p.TARGET_DOMAIN, p.TARGET_JOB_CLASS, p.JOB_CLASS_STEP, p.TARGET_REMOTE,
+    p.DISTANCE_KM, p.RELOCATION, p.RELOCATION_UNWILLING, p.DOMAIN_SWITCH, p.TARGET_DOMAIN_YEARS,
+    p.EDUCATION_FIELD_MATCH, p.EDUCATION_HEADROOM, p.GRADE_HEADROOM, p.FIRST_MANAGERIAL,
+    p.TECH_GAP, p.MANAGERIAL_SHORTFALL, p.N_SHORTFALLS, p.DOMAIN_TRAINING_HOURS_3Y,
+    p.GAP_TRAINING_HOURS_3Y, p.PREF_DOMAIN_MATCH, p.PREF_REGION_MATCH, *p.GAP_COLUMNS,
+)
+
+FEATURES = EMPLOYEE_FEATURES + PAIR_FEATURES
+CATEGORICAL_FEATURES = (s.CURRENT_POSITION_TYPE, p.TARGET_POSITION_TYPE, p.TARGET_DOMAIN)
+
+assert len(set(FEATURES)) == len(FEATURES), "a feature is listed twice"
+assert set(CATEGORICAL_FEATURES) <= set(FEATURES)

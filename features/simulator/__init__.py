@@ -1,0 +1,11 @@
+"""Province simulator: a synthetic provincial government in the contract's format, with
+the hidden truth of its transfers and an oracle of held-out vacancies.
+
+``simulate(n_employees, seed)`` runs it; ``write_simulation(sim, out_dir)`` writes it.
+"""
+
+from features.simulator.outcomes import OutcomeParams
+from features.simulator.simulation import Latent, Simulation, simulate
+from features.simulator.writer import write_simulation
+
+__all__ = ["OutcomeParams", "Latent", "Simulation", "simulate", "write_simulation"]

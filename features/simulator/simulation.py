@@ -1,0 +1,88 @@
+"""``simulate``: run the province simulator and return its tables, truth and latent state."""
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from features.simulator import days as d
+from features.simulator.catalog import load_catalog
+from features.simulator.context import Sim, SimConfig
+from features.simulator.history import run_history
+from features.simulator.outcomes import OutcomeParams
+from features.simulator.state import Recorder, State
+from features.simulator.structure import build_world
+from features.simulator.tables import build_tables, employee_ids, transfers_truth
+from features.simulator.world import World
+
+GENERATOR = "mutasi province simulator (Nusa Tenggara Timur)"
+
+
+@dataclass(frozen=True)
+class Latent:
+    """Hidden state at the end of the simulation, as the oracle needs it."""
+
+    world: World
+    state: State
+    params: OutcomeParams
+    config: SimConfig
+    employee_ids: np.ndarray     # employee_id of state row i
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The day after the dataset's end."""
+        return pd.Timestamp(f"{self.config.end_year + 1}-01-01")
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A simulated dataset: contract tables, the truth of its transfers, the latent state."""
+
+    tables: dict[str, pd.DataFrame]
+    transfers_truth: pd.DataFrame
+    latent: Latent
+    manifest: dict
+
+
+def simulate(n_employees: int, seed: int, start_year: int = 2013, end_year: int = 2025,
+             n_vacancies: int = 40, params: OutcomeParams | None = None) -> Simulation:
+    """Simulate a provincial government of about ``n_employees`` active staff from
+    1 January ``start_year`` to 31 December ``end_year``; deterministic for a seed."""
+    if n_employees < 50:
+        raise ValueError("n_employees must be at least 50")
+    if end_year < start_year + 2:
+        raise ValueError("the window must span at least three years")
+    config = SimConfig(n_employees=n_employees, seed=seed, start_year=start_year, end_year=end_year,
+                       n_vacancies=n_vacancies)
+    params = params or OutcomeParams()
+    rng = np.random.default_rng(seed)
+    world = build_world(n_employees, rng)
+    sim = Sim(world, load_catalog(world), params, config,
+              State(len(world.codes), len(world.domains), world.n_positions), Recorder(), rng)
+    run_history(sim)
+    ids = employee_ids(np.arange(sim.state.n))
+    tables = build_tables(sim)
+    truth = transfers_truth(sim, ids)
+    latent = Latent(world, sim.state, params, config, ids)
+    return Simulation(tables, truth, latent, manifest(sim, tables, truth, latent))
+
+
+def manifest(sim: Sim, tables: dict[str, pd.DataFrame], truth: pd.DataFrame, latent: Latent) -> dict:
+    """What was simulated, with the hidden model's parameters."""
+    cfg = sim.config
+    end = d.day(cfg.end_year, 12, 31)
+    return {
+        "generator": GENERATOR,
+        "seed": cfg.seed,
+        "n_employees": cfg.n_employees,
+        "start_year": cfg.start_year,
+        "end_year": cfg.end_year,
+        "dataset_end": f"{cfg.end_year}-12-31",
+        "as_of": latent.as_of.strftime("%Y-%m-%d"),
+        "active_at_end": int(sim.state.active(end).sum()),
+        "n_vacancies": cfg.n_vacancies,
+        "counts": {name: int(len(table)) for name, table in tables.items()},
+        "transfers": int(len(truth)),
+        "outcome_model": asdict(sim.params),
+        "process": asdict(cfg),
+    }

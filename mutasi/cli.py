@@ -1,0 +1,283 @@
+"""The ``mutasi`` command line: a thin edge around the packages' pure functions.
+
+Progress goes to stderr, documents (JSON, tables) to stdout, so ``--json`` output can
+be piped. Heavy imports happen inside commands to keep ``mutasi --help`` fast.
+"""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="mutasi: recommendation and risk model for ASN transfers.")
+err = Console(stderr=True)
+out = Console()
+
+DataOption = Annotated[Path, typer.Option("--data", help="Dataset directory (contract tables).",
+                                          exists=True, file_okay=False)]
+
+
+def quiet_libraries() -> None:
+    """MLflow's INFO chatter would drown the progress lines."""
+    import logging
+
+    for name in ("mlflow", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def say(message: str) -> None:
+    """Progress line on stderr."""
+    err.print(f"[dim]·[/dim] {message}")
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/bold red] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(data: DataOption,
+             limit: Annotated[int, typer.Option(help="Show at most this many problems.")] = 200) -> None:
+    """Validate a dataset directory against the contract; exit 1 when it has errors."""
+    from features.io import inspect_dataset
+    from features.validate import format_report
+
+    _, problems, catalog_is_default = inspect_dataset(data)
+    if catalog_is_default:
+        say("no training_catalog table: using the shipped default catalog")
+    out.print(format_report(problems, limit), highlight=False, markup=False)
+    if any(p.severity == "error" for p in problems):
+        raise typer.Exit(1)
+
+
+@app.command()
+def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to write.")],
+             employees: Annotated[int, typer.Option(help="Active headcount.")] = 5000,
+             seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+             fmt: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+             vacancies: Annotated[int, typer.Option(help="Held-out vacancies in the oracle.")] = 40,
+             force: Annotated[bool, typer.Option(help="Replace an existing directory.")] = False) -> None:
+    """Simulate a province and write a contract dataset with its oracle file."""
+    from features.simulator import simulate as run
+    from features.simulator import write_simulation
+
+    if fmt not in ("parquet", "csv"):
+        fail(f"--format must be parquet or csv, not {fmt!r}")
+    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+        fail(f"{out_dir} exists and is not empty (use --force to replace it)")
+    say(f"simulating {employees:,} employees, seed {seed}")
+    sim = run(n_employees=employees, seed=seed, n_vacancies=vacancies)
+    path = write_simulation(sim, out_dir, fmt=fmt, progress=say)
+    say(f"wrote {path}")
+
+
+@app.command("build-table")
+def build_table(data: DataOption,
+                output: Annotated[Path, typer.Option("--out", help="Parquet file to write.")]) -> None:
+    """Build the point-in-time training table (one row per transfer event)."""
+    from features.io import DatasetError, load_dataset
+    from features.training_table import build_training_table
+
+    try:
+        dataset = load_dataset(data)
+    except DatasetError as exc:
+        fail(str(exc))
+    table = build_training_table(dataset, progress=say)
+    tmp = output.with_name(output.name + ".partial")
+    table.to_parquet(tmp)
+    tmp.replace(output)
+    say(f"wrote {len(table):,} rows x {table.shape[1]} columns to {output}")
+
+
+TrackingOption = Annotated[str | None, typer.Option("--tracking-uri",
+                                                    help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or a local sqlite store).")]
+
+
+@app.command()
+def train(data: DataOption,
+          experiment: Annotated[str, typer.Option(help="MLflow experiment name.")] = "mutasi",
+          tracking_uri: TrackingOption = None,
+          seed: Annotated[int, typer.Option(help="Random seed of the boosters.")] = 7) -> None:
+    """Validate, build the training table, train, evaluate, log to MLflow and register."""
+    from features.io import DatasetError
+    from training.fit import FitSettings
+    from training.pipeline import summary_lines
+    from training.pipeline import train as run
+
+    quiet_libraries()
+    try:
+        result = run(data, experiment=experiment, tracking_uri=tracking_uri,
+                     settings=FitSettings(seed=seed), progress=say)
+    except DatasetError as exc:
+        fail(str(exc))
+    for line in summary_lines(result.evaluation):
+        out.print(line, highlight=False, markup=False)
+    out.print(f"run {result.run_id}: version {result.version} -> {result.alias} ({result.decision})",
+              highlight=False, markup=False)
+
+
+@app.command("models")
+def list_models(tracking_uri: TrackingOption = None,
+                as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List registered versions of the model and their aliases."""
+    import json
+
+    from models.store import MODEL_NAME, connect
+    from training.registry import list_versions
+
+    rows = list_versions(connect(tracking_uri))
+    if as_json:
+        print(json.dumps(rows, indent=1, default=str))
+        return
+    if not rows:
+        out.print(f"no registered versions of {MODEL_NAME}")
+        return
+    from rich.table import Table
+
+    table = Table("version", "aliases", "run_id", "decision", title=MODEL_NAME)
+    for row in rows:
+        table.add_row(str(row["version"]), ", ".join(row["aliases"]), row["run_id"] or "",
+                      row["tags"].get("decision", row["tags"].get("promoted_by_hand", "")))
+    out.print(table)
+
+
+@app.command()
+def promote(version: Annotated[str, typer.Argument(help="Model version to make champion.")],
+            reason: Annotated[str, typer.Option(help="Why (recorded on the version).")] = "manual promotion",
+            tracking_uri: TrackingOption = None) -> None:
+    """Move the champion alias to VERSION by hand."""
+    from mlflow.exceptions import MlflowException
+
+    from models.store import connect
+    from training.registry import promote as move
+
+    try:
+        move(connect(tracking_uri), version, reason)
+    except MlflowException as exc:
+        fail(f"cannot promote version {version}: {exc.message}")
+    say(f"version {version} is now champion")
+
+
+@app.command("rank")
+def rank_cmd(data: DataOption,
+             position: Annotated[str, typer.Option("--position", help="Position id of the vacancy.")],
+             as_of: Annotated[str | None, typer.Option("--as-of", help="Decision date YYYY-MM-DD.")] = None,
+             top: Annotated[int, typer.Option("--top", help="Candidates to return.")] = 10,
+             lang: Annotated[str, typer.Option(help="id or en")] = "id",
+             as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
+             tracking_uri: TrackingOption = None) -> None:
+    """Rank eligible candidates for a vacancy with the champion model."""
+    import json
+
+    from features.io import DatasetError
+    from serving import RankingError, rank_candidates
+    from serving.audit import AuditLog
+    from serving.champion import NoChampionError
+
+    try:
+        ranking = rank_candidates(position, as_of, top, data=data, lang=lang, tracking_uri=tracking_uri)
+    except (DatasetError, NoChampionError) as exc:
+        fail(str(exc))
+    except RankingError as exc:
+        fail(f"{exc.field}: {exc}")
+    document = ranking.to_document()
+    request = {"position_id": position, "as_of": as_of, "top_k": top, "lang": lang}
+    document["audit_id"] = AuditLog().record_ranking("cli", request, document)
+    if as_json:
+        print(json.dumps(document, ensure_ascii=False))
+    else:
+        from mutasi.render import render_ranking
+
+        render_ranking(document, out, lang)
+
+
+@app.command()
+def serve(data: DataOption,
+          host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+          tracking_uri: TrackingOption = None,
+          audit_db: Annotated[Path | None, typer.Option(help="Audit log database.")] = None) -> None:
+    """Serve the HTTP API (and the reviewer pages) with uvicorn, one process, no forking."""
+    import uvicorn
+
+    from features.io import DatasetError
+    from serving.api import create_app
+    from serving.audit import AuditLog
+    from serving.champion import ChampionCache
+    from serving.context import ServingContext
+
+    say(f"loading {data}")
+    try:
+        context = ServingContext.load(data)
+    except DatasetError as exc:
+        fail(str(exc))
+    try:
+        application = create_app(context, ChampionCache(tracking_uri), AuditLog(audit_db), host=host)
+    except RuntimeError as exc:
+        fail(str(exc))
+    say(f"serving on http://{host}:{port} (docs at /docs)")
+    uvicorn.run(application, host=host, port=port, workers=1, log_level="info")
+
+
+@app.command("audit-log")
+def audit_log(limit: Annotated[int, typer.Option(help="Latest entries to show.")] = 20,
+              position: Annotated[str | None, typer.Option(help="Only this position.")] = None,
+              audit_db: Annotated[Path | None, typer.Option(help="Audit log database.")] = None,
+              as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Read the audit log: rankings served and reviewers' decisions."""
+    import json
+
+    from serving.audit import AuditLog
+
+    log = AuditLog(audit_db)
+    entries = log.rankings(limit, position)
+    for entry in entries:
+        entry["decisions"] = log.decisions(entry["id"])
+    if as_json:
+        print(json.dumps(entries, indent=1, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table("id", "served_at", "caller", "position", "as_of", "model", "top ids", "decisions")
+    for e in entries:
+        ids = ", ".join(r["employee_id"] for r in e["results"][:5])
+        decided = "; ".join(f"{d['action']} by {d['reviewer']}: {d['note']}" for d in e["decisions"])
+        table.add_row(str(e["id"]), e["served_at"], e["caller"], e["position_id"], e["as_of"],
+                      f"v{e['model_version']}", ids, decided)
+    out.print(table)
+
+
+@app.command()
+def demo(out_dir: Annotated[Path, typer.Option("--out", help="Where the simulated province lives.")] = Path(
+             ".mutasi/demo-province"),
+         employees: Annotated[int, typer.Option(help="Active headcount.")] = 5000,
+         seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+         lang: Annotated[str, typer.Option(help="id or en")] = "id",
+         tracking_uri: TrackingOption = None) -> None:
+    """The main job end to end: simulate a province, train and register, rank a vacancy."""
+    import json
+
+    from features.names import ORACLE_VACANCIES_FILE, SIMULATION_MANIFEST_FILE
+
+    quiet_libraries()
+    manifest = out_dir / SIMULATION_MANIFEST_FILE
+    wanted = {"n_employees": employees, "seed": seed}
+    current = json.loads(manifest.read_text()) if manifest.exists() else {}
+    if {k: current.get(k) for k in wanted} != wanted:
+        simulate(out_dir, employees=employees, seed=seed, fmt="parquet", vacancies=40, force=True)
+    else:
+        say(f"reusing the simulated province in {out_dir}")
+    train(out_dir, experiment="mutasi", tracking_uri=tracking_uri, seed=seed)
+    import pandas as pd
+
+    vacancies = pd.read_parquet(out_dir / ORACLE_VACANCIES_FILE)
+    counts = vacancies.groupby("position_id").size().sort_values(ascending=False)
+    position = str(counts.index[0])
+    say(f"ranking held-out vacancy {position} ({counts.iloc[0]} eligible in the oracle)")
+    rank_cmd(out_dir, position, None, 10, lang, False, tracking_uri)
+
+
+if __name__ == "__main__":
+    app()
