@@ -1,0 +1,45 @@
+"""The MLflow pyfunc wrapper of a :class:`~models.bundle.RankerBundle`.
+
+Logged with the ``features`` and ``models`` packages as code, so the registered model is
+self-contained: any pyfunc client gets predicted performance and adjustment risk for a
+frame of feature columns. Importing this module imports MLflow.
+"""
+
+from pathlib import Path
+
+import mlflow.pyfunc
+import pandas as pd
+
+from models.bundle import RankerBundle
+
+BUNDLE_ARTIFACT = "bundle"
+PREDICTED_PERFORMANCE = "predicted_performance"
+ADJUSTMENT_RISK = "adjustment_risk"
+
+
+class MutasiRanker(mlflow.pyfunc.PythonModel):
+    """pyfunc model: feature frame in, ``predicted_performance`` and ``adjustment_risk`` out."""
+
+    def load_context(self, context) -> None:
+        self.bundle = RankerBundle.load(context.artifacts[BUNDLE_ARTIFACT])
+
+    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
+        perf, risk = self.bundle.predict(model_input)
+        return pd.DataFrame({PREDICTED_PERFORMANCE: perf, ADJUSTMENT_RISK: risk}, index=model_input.index)
+
+
+def log_bundle(bundle_dir: str, sample: pd.DataFrame, code_paths: list[str]):
+    """Log the bundle as the run's pyfunc model ``model`` with an inferred signature
+    (models-from-code: ``pyfunc_entry.py`` names the model, nothing is pickled)."""
+    from mlflow.models import infer_signature
+
+    bundle = RankerBundle.load(bundle_dir)
+    inputs = bundle.spec.input_frame(sample)
+    perf, risk = bundle.predict(inputs)
+    outputs = pd.DataFrame({PREDICTED_PERFORMANCE: perf, ADJUSTMENT_RISK: risk})
+    return mlflow.pyfunc.log_model(
+        name="model", python_model=str(Path(__file__).with_name("pyfunc_entry.py")),
+        artifacts={BUNDLE_ARTIFACT: bundle_dir},
+        code_paths=code_paths, signature=infer_signature(inputs, outputs),
+        input_example=inputs.head(3),
+    )

@@ -1,0 +1,17 @@
+"""A ranker fitted (without MLflow) on a simulated province, once per session."""
+
+import pytest
+
+from features.io import load_dataset
+from features.simulator import simulate, write_simulation
+from features.training_table import build_training_table
+from training.evaluate import with_age
+from training.pipeline import fit_ranker
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory):
+    path = write_simulation(simulate(n_employees=1500, seed=21), tmp_path_factory.mktemp("model") / "province")
+    dataset = load_dataset(path)
+    table = with_age(build_training_table(dataset), dataset)
+    return {"path": path, "dataset": dataset, "table": table, "fitted": fit_ranker(dataset, table)}

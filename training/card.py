@@ -1,0 +1,70 @@
+"""The model card: a Markdown page logged with every run and registered version."""
+
+import pandas as pd
+
+from features.columns import PROTECTED_COLUMNS
+
+
+def _table(frame: pd.DataFrame) -> str:
+    cols = list(frame.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in frame.itertuples(index=False):
+        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells).replace("nan", "") + " |")
+    return "\n".join(lines)
+
+
+def model_card(info: dict, evaluation: pd.DataFrame, features: tuple[str, ...],
+               audit_markdown: str | None = None) -> str:
+    """Intended use, data window, features, metrics with baselines, limitations, oversight."""
+    perf = evaluation[evaluation["target"] == "performance"].dropna(axis=1, how="all")
+    risk = evaluation[evaluation["target"] == "risk"].dropna(axis=1, how="all")
+    audit = audit_markdown or "_No fairness audit was attached to this run._"
+    return f"""# Model card: {info.get('model_name', 'mutasi-ranker')} {info.get('version', '')}
+
+## Intended use
+Ranks eligible civil servants (ASN) for a vacancy by **expected post-transfer performance**
+(SKP score, 1–5) and **adjustment risk** (probability of failing to settle within 24 months),
+with explanations and training recommendations. Users: HR boards (Baperjakat / tim penilai
+kinerja), talent committees and inspectors of the merit system. It **supports** a human
+decision; it never makes one. Every ranking must be reviewed by people who can overrule it,
+and employees keep the right to object to automated processing (UU 27/2022).
+
+Not intended for: dismissals, sanctions, pay, or any decision without human review.
+
+## Data
+- Source: `{info.get('data_source', '')}` (fingerprint `{info.get('data_fingerprint', '')[:16]}`)
+- Transfer events: {info.get('n_events', '?')}; dataset end {info.get('dataset_end', '?')}
+- Performance split: {info.get('performance_split', '')}
+- Risk split: {info.get('risk_split', '')}
+- Labels follow the data contract, section 3 (censored labels excluded per target).
+
+## Features
+{len(features)} point-in-time features (records dated before the decision only).
+Protected attributes ({', '.join(PROTECTED_COLUMNS)}) and anything derived from them (age,
+retirement date, home region) are **excluded** from the features; they are used only for
+eligibility, distance and the fairness audit.
+
+## Metrics (test period = latest transfers; oracle = simulator's held-out vacancies)
+### Performance
+{_table(perf)}
+
+### Risk
+{_table(risk)}
+
+## Fairness audit
+{audit}
+
+## Limitations
+- History reflects past managers' choices (selection bias): people were moved because
+  someone judged them suitable, so effects of poor fit are under-represented.
+- Outcomes exist only for people who were actually moved; counterfactual performance of
+  others is extrapolated.
+- Appraisal scores are themselves human judgements and may carry rater bias.
+- When trained on the simulator's data, figures describe a simulated province, not a real one.
+- Risk is calibrated on the validation period; calibration may drift as policy changes.
+
+## Human oversight
+Required. Reviewers see the reasons (SHAP contributions) and record accept / reject /
+reorder decisions with a mandatory note in the audit log.
+"""

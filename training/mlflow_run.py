@@ -1,0 +1,101 @@
+"""The MLflow edge of training: one run with parameters, metrics, artifacts and the pyfunc
+model, then registration with the champion / challenger decision."""
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+import features
+import models
+from models.store import (
+    artifact_location,
+    connect,
+    load_bundle,
+    model_uri,
+    tracking_uri,
+)
+from training import evaluate as ev
+from training import plots
+from training.registry import apply_aliases, compare, current_champion
+from training.tracking import row_counts
+
+SAMPLE_ROWS = 200
+
+
+def ensure_experiment(client, name: str, uri: str) -> str:
+    """The experiment's id; a new local experiment keeps its artifacts under ``.mutasi/``."""
+    found = client.get_experiment_by_name(name)
+    if found is not None:
+        return found.experiment_id
+    location = artifact_location() if uri.startswith("sqlite:") else None
+    return client.create_experiment(name, artifact_location=location)
+
+
+def write_artifacts(folder: Path, fitted, evaluated, table: pd.DataFrame) -> None:
+    """Evaluation table, calibration plot, feature importance, SHAP summary."""
+    evaluated.table.to_csv(folder / "evaluation.csv", index=False)
+    evaluated.calibration.to_csv(folder / "calibration.csv", index=False)
+    plots.calibration_plot(evaluated.calibration, folder / "calibration.png")
+    importance = plots.importance_frame(fitted.bundle)
+    importance.to_csv(folder / "feature_importance.csv", index=False)
+    plots.importance_plot(importance, folder / "feature_importance.png")
+    plots.shap_summary_plot(fitted.bundle, table.iloc[fitted.risk_split.test], folder / "shap_summary.png")
+
+
+def champion_metrics(client, name: str, table, fitted) -> tuple[dict | None, str | None]:
+    """The current champion's promotion metrics on the new test set (None if there is none)."""
+    champ = current_champion(client, name)
+    if champ is None:
+        return None, None
+    try:
+        bundle = load_bundle(model_uri(name=name))
+        return ev.promotion_metrics(bundle, table, fitted.perf_split, fitted.risk_split), champ.version
+    except KeyError:
+        # the champion was trained on other features: it cannot score this test set
+        return {"performance_spearman": float("-inf"), "risk_brier": float("inf")}, champ.version
+
+
+def log_and_register(dataset, table, fitted, evaluated, info: dict, experiment: str,
+                     tracking_override: str | None, settings, model_name: str,
+                     say: Callable[[str], None], card: Callable[[dict], str]):
+    """Log everything to one run, register the model and decide its alias."""
+    import mlflow
+
+    from models.pyfunc import log_bundle
+    from training.pipeline import TrainResult
+
+    uri = tracking_uri(tracking_override)
+    client = connect(tracking_override)
+    experiment_id = ensure_experiment(client, experiment, uri)
+    say(f"logging to MLflow at {uri} (experiment {experiment!r})")
+    metrics = {**ev.flat_metrics(evaluated.table), **{f"promotion_{k}": v for k, v in evaluated.promotion.items()}}
+    with tempfile.TemporaryDirectory() as tmp, mlflow.start_run(experiment_id=experiment_id) as run:
+        folder = Path(tmp)
+        mlflow.log_params({**settings.params(), **fitted.bundle.metadata, "n_events": len(table)})
+        mlflow.set_tags({"git_commit": info["git_commit"], "data_fingerprint": info["data_fingerprint"]})
+        mlflow.log_params(row_counts(dataset))
+        mlflow.log_metrics(metrics)
+        write_artifacts(folder, fitted, evaluated, table)
+        mlflow.log_artifacts(str(folder), artifact_path="evaluation")
+        bundle_dir = str(fitted.bundle.save(folder / "bundle"))
+        code = [str(Path(features.__file__).parent), str(Path(models.__file__).parent)]
+        say("logging the pyfunc model")
+        model_info = log_bundle(bundle_dir, table.sample(min(SAMPLE_ROWS, len(table)), random_state=0), code)
+        champion, champion_version = champion_metrics(client, model_name, table, fitted)
+        comparison = compare(evaluated.promotion, champion, champion_version)
+        say(comparison.reason)
+        mlflow.set_tag("registry_decision", comparison.reason)
+        version = mlflow.register_model(model_info.model_uri, model_name).version
+        try:
+            alias = apply_aliases(client, version, comparison.promote, model_name)
+            client.set_model_version_tag(model_name, version, "decision", comparison.reason)
+            text = card({"version": f"v{version}"})
+            mlflow.log_text(text, "model_card.md")
+            client.update_model_version(model_name, version, description=text[:4000])
+        except BaseException:
+            client.delete_model_version(model_name, version)   # no half-registered version
+            raise
+        say(f"registered {model_name} v{version} as {alias}")
+        return TrainResult(run.info.run_id, str(version), alias, comparison.reason, evaluated.table, metrics)

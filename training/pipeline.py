@@ -1,0 +1,144 @@
+"""``mutasi train``: validate, build the training table, fit, evaluate, log, register.
+
+The pure part (:func:`fit_ranker`, :func:`evaluate_ranker`) takes frames and returns
+objects; :func:`train` wraps it with MLflow. Bad data stops before any run exists; a
+failure after registration removes the half-made version.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from features import columns as c
+from features.io import Dataset, load_dataset
+from features.names import FAILURE, FOLLOWED_UP, PERFORMANCE
+from features.snapshot import prepare_sources
+from features.timeline import dataset_end
+from features.training_table import build_training_table
+from models.bundle import PERFORMANCE_MODEL, RISK_MODEL, RankerBundle
+from models.spec import FeatureSpec
+from models.store import EXPERIMENT, MODEL_NAME
+from training import evaluate as ev
+from training.baselines import LinearBaseline
+from training.card import model_card
+from training.fit import FitSettings, fit_booster, fit_calibration
+from training.split import TemporalSplit, temporal_split
+from training.tracking import data_fingerprint, git_commit
+from training.uplift import estimate_uplift
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    bundle: RankerBundle
+    linear: LinearBaseline
+    perf_split: TemporalSplit
+    risk_split: TemporalSplit
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    table: pd.DataFrame            # one row per (method, target, split)
+    calibration: pd.DataFrame
+    promotion: dict[str, float]
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    run_id: str
+    version: str | None
+    alias: str | None
+    decision: str
+    evaluation: pd.DataFrame
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+def fit_ranker(dataset: Dataset, table: pd.DataFrame, settings: FitSettings = FitSettings(),
+               metadata: dict | None = None) -> Fitted:
+    """Temporal splits, both boosters, calibration, uplift and the linear baseline."""
+    perf_split = temporal_split(table, PERFORMANCE)
+    risk_split = temporal_split(table, FAILURE, usable=FOLLOWED_UP)     # no outcome-dependent censoring
+    spec = FeatureSpec.fit(table.iloc[np.union1d(perf_split.train, risk_split.train)])
+    x = spec.matrix(table)
+    cats = [spec.features.index(f) for f in spec.categorical]
+    y_perf, y_risk = table[PERFORMANCE].to_numpy(), table[FAILURE].to_numpy()
+    performance = fit_booster(x[perf_split.train], y_perf[perf_split.train], x[perf_split.valid],
+                              y_perf[perf_split.valid], spec.features, cats, "regression",
+                              PERFORMANCE_MODEL, settings)
+    risk = fit_booster(x[risk_split.train], y_risk[risk_split.train], x[risk_split.valid],
+                       y_risk[risk_split.valid], spec.features, cats, "binary", RISK_MODEL, settings)
+    margin = risk.predict(x[risk_split.valid], raw_score=True)
+    bundle = RankerBundle(spec=spec, performance=performance, risk=risk,
+                          calibration=fit_calibration(margin, y_risk[risk_split.valid]),
+                          catalog=dataset.training_catalog, uplift=estimate_uplift(dataset),
+                          metadata={**(metadata or {}), **perf_split.describe(), **risk_split.describe(),
+                                    "performance_rounds": performance.best_iteration,
+                                    "risk_rounds": risk.best_iteration})
+    linear = LinearBaseline.fit(spec, table.iloc[perf_split.train], y_perf[perf_split.train],
+                                table.iloc[risk_split.train], y_risk[risk_split.train], settings.seed)
+    return Fitted(bundle, linear, perf_split, risk_split)
+
+
+def evaluate_ranker(fitted: Fitted, dataset: Dataset, table: pd.DataFrame,
+                    oracle: pd.DataFrame | None, progress: Progress) -> Evaluated:
+    """Test-period metrics for the model and baselines, plus oracle metrics if available."""
+    history, calibration = ev.history_metrics(fitted.bundle, fitted.linear, table,
+                                              fitted.perf_split, fitted.risk_split)
+    frames = [history]
+    if oracle is not None:
+        progress(f"oracle: {oracle[c.POSITION_ID].nunique()} held-out vacancies, {len(oracle):,} candidates")
+        cands = ev.oracle_candidates(dataset, prepare_sources(dataset), oracle)
+        frames.append(ev.oracle_metrics(fitted.bundle, fitted.linear, cands))
+    promotion = ev.promotion_metrics(fitted.bundle, table, fitted.perf_split, fitted.risk_split)
+    return Evaluated(pd.concat(frames, ignore_index=True), calibration, promotion)
+
+
+class Stages:
+    """Prints each stage with its duration."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.started = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        self.progress(f"[{time.perf_counter() - self.started:6.1f}s] {message}")
+
+
+def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | None = None,
+          settings: FitSettings = FitSettings(), progress: Progress | None = None,
+          model_name: str = MODEL_NAME) -> TrainResult:
+    """The whole ``mutasi train`` job."""
+    say = Stages(progress or (lambda _m: None))
+    say(f"loading and validating {data}")
+    dataset = load_dataset(data)                      # DatasetError here: no run is created
+    say("building the point-in-time training table")
+    table = ev.with_age(build_training_table(dataset, progress=say), dataset)
+    info = {"data_source": str(Path(data).resolve()), "data_fingerprint": data_fingerprint(data),
+            "n_events": len(table), "dataset_end": str(dataset_end(dataset).date()),
+            "git_commit": git_commit(), "model_name": model_name}
+    say(f"fitting on {len(table):,} transfer events")
+    fitted = fit_ranker(dataset, table, settings, metadata=info)
+    say("evaluating on the test period" + (" and the oracle" if ev.read_oracle(data) is not None else ""))
+    evaluated = evaluate_ranker(fitted, dataset, table, ev.read_oracle(data), say)
+    from training.mlflow_run import log_and_register
+
+    return log_and_register(dataset, table, fitted, evaluated, info, experiment, tracking_uri,
+                            settings, model_name, say, card=lambda extra: model_card(
+                                {**info, **extra}, evaluated.table, fitted.bundle.spec.features))
+
+
+def summary_lines(evaluation: pd.DataFrame) -> list[str]:
+    """Readable lines of the main figures."""
+    lines = []
+    for row in evaluation.to_dict("records"):
+        keys = [k for k in ("mae", "spearman", "ndcg@10", "gap_share", "roc_auc", "brier", "ece")
+                if k in row and pd.notna(row[k])]
+        figures = ", ".join(f"{k} {row[k]:.3f}" for k in keys)
+        lines.append(f"{row['target']:<11} {row['split']:<6} {row['method']:<10} {figures}")
+    return lines
+
