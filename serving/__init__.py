@@ -1,0 +1,62 @@
+"""Serving: ranked, explained candidates for a vacancy from the ``champion`` model.
+
+Python door::
+
+    from serving import rank_candidates
+    ranking = rank_candidates("pos-00042", as_of="2026-01-01", top_k=10, data="path/to/dataset")
+    ranking.to_document()      # the contract's JSON document
+
+The dataset directory comes from ``data=`` or ``$MUTASI_DATA``; the model from the MLflow
+registry (``$MLFLOW_TRACKING_URI`` or the local store). Both are loaded once and cached.
+"""
+
+import os
+import threading
+from pathlib import Path
+
+from serving.champion import ChampionCache
+from serving.context import ServingContext
+from serving.ranking import RankingError, RankingOptions, Vacancy, rank
+from serving.result import Ranking
+
+DATA_ENV = "MUTASI_DATA"
+_contexts: dict[str, ServingContext] = {}
+_champions: dict[str | None, ChampionCache] = {}
+_lock = threading.Lock()
+
+
+def context_for(data: str | Path | ServingContext | None) -> ServingContext:
+    """The cached serving context of a dataset directory (``$MUTASI_DATA`` by default)."""
+    if isinstance(data, ServingContext):
+        return data
+    path = data or os.environ.get(DATA_ENV)
+    if not path:
+        raise RankingError("data", f"no dataset: pass data=DIR or set ${DATA_ENV}")
+    key = str(Path(path).resolve())
+    with _lock:
+        if key not in _contexts:
+            _contexts[key] = ServingContext.load(key)
+        return _contexts[key]
+
+
+def champion_for(tracking_uri: str | None = None) -> ChampionCache:
+    with _lock:
+        if tracking_uri not in _champions:
+            _champions[tracking_uri] = ChampionCache(tracking_uri)
+        return _champions[tracking_uri]
+
+
+def rank_candidates(position_id: str, as_of=None, top_k: int = 10, *, data=None, lang: str = "id",
+                    options: RankingOptions | None = None, vacancy: Vacancy | None = None,
+                    tracking_uri: str | None = None, champion: ChampionCache | None = None) -> Ranking:
+    """Rank the eligible candidates for ``position_id`` (or an ad-hoc ``vacancy``)."""
+    base = options or RankingOptions()
+    opts = RankingOptions(top_k=top_k, lang=lang, pool=base.pool, policy=base.policy, rules=base.rules,
+                          explanations_per_target=base.explanations_per_target,
+                          recommendations_per_candidate=base.recommendations_per_candidate)
+    served = (champion or champion_for(tracking_uri)).get()
+    return rank(context_for(data), served, position_id, as_of, opts, vacancy)
+
+
+__all__ = ["rank_candidates", "Ranking", "RankingError", "RankingOptions", "Vacancy", "ServingContext",
+           "ChampionCache"]

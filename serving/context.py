@@ -1,0 +1,90 @@
+"""What serving keeps in memory for one dataset: the loaded tables, the prepared snapshot
+sources, the positions, and snapshots of every employee per as-of date (cached)."""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from features import columns as c
+from features.arrays import Columns
+from features.candidates import snapshot_at
+from features.eligibility import EligibilityRules, employee_reasons
+from features.io import Dataset, load_dataset
+from features.pairs import PositionTable
+from features.snapshot import Sources, prepare_sources
+from features.timeline import default_as_of
+from serving.recommend import CatalogIndex
+
+SNAPSHOTS_KEPT = 8
+
+
+@dataclass
+class ServingContext:
+    dataset: Dataset
+    sources: Sources
+    positions: PositionTable
+    default_as_of: pd.Timestamp
+    _snapshots: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _derived: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> "ServingContext":
+        return cls(dataset, prepare_sources(dataset), PositionTable.from_dataset(dataset),
+                   default_as_of(dataset))
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "ServingContext":
+        """Load and validate a dataset directory (raises ``DatasetError`` when invalid)."""
+        return cls.from_dataset(load_dataset(directory))
+
+    def snapshot(self, as_of: pd.Timestamp) -> pd.DataFrame:
+        """Every employee's snapshot at ``as_of``; the last few dates stay cached."""
+        key = pd.Timestamp(as_of).normalize()
+        with self._lock:
+            if key in self._snapshots:
+                self._snapshots.move_to_end(key)
+                return self._snapshots[key]
+        snap = snapshot_at(self.sources, self.dataset.employees[c.EMPLOYEE_ID], key)
+        with self._lock:
+            self._snapshots[key] = snap
+            while len(self._snapshots) > SNAPSHOTS_KEPT:
+                self._snapshots.popitem(last=False)
+        return snap
+
+    def snapshot_columns(self, as_of: pd.Timestamp) -> Columns:
+        """The snapshot at ``as_of`` as numpy columns (cached with it)."""
+        key = ("columns", pd.Timestamp(as_of).normalize())
+        return self._cached(key, lambda: Columns.from_frame(self.snapshot(as_of)))
+
+    def employee_masks(self, as_of: pd.Timestamp, rules: EligibilityRules) -> dict[str, np.ndarray]:
+        """Eligibility masks that do not depend on the post (cached per date and rules)."""
+        key = ("masks", pd.Timestamp(as_of).normalize(), rules)
+        return self._cached(key, lambda: employee_reasons(self.snapshot_columns(as_of), rules))
+
+    @property
+    def catalog_index(self) -> CatalogIndex:
+        return self._cached(("catalog",), lambda: CatalogIndex.from_frame(self.dataset.training_catalog))
+
+    def _cached(self, key: tuple, build):
+        with self._lock:
+            if key in self._derived:
+                return self._derived[key]
+        value = build()
+        with self._lock:
+            self._derived[key] = value
+            while len(self._derived) > 4 * SNAPSHOTS_KEPT:
+                self._derived.pop(next(iter(self._derived)))
+        return value
+
+    def position_titles(self) -> pd.DataFrame:
+        """Positions with title and unit name, for search boxes."""
+        units = self.dataset.units.set_index(c.UNIT_ID)[c.NAME]
+        pos = self.dataset.positions
+        return pd.DataFrame({c.POSITION_ID: pos[c.POSITION_ID], c.TITLE: pos[c.TITLE],
+                             "unit_name": pos[c.UNIT_ID].map(units).to_numpy(),
+                             c.POSITION_TYPE: pos[c.POSITION_TYPE], c.DOMAIN: pos[c.DOMAIN]})

@@ -1,0 +1,154 @@
+"""Rank eligible candidates for a vacancy: the function every door (Python, CLI, HTTP,
+web page) calls.
+
+Flow: snapshot of every employee at the as-of date (cached per date) → contract
+eligibility and pool filters → pair features of the eligible → both models → policy
+score → explanations and training recommendations for the rows returned only.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from features import columns as c
+from features import snapshot as s
+from features.arrays import Columns
+from features.eligibility import (
+    EligibilityRules,
+    join_reasons,
+    position_reasons,
+)
+from features.pairs import DISTANCE_KM, PositionTable, haversine_km, pair_features
+from models.policy import ScorePolicy
+from serving.champion import ServedModel
+from serving.context import ServingContext
+from serving.explain import base_values, contributions, explain_rows
+from serving.pool import PoolFilter
+from serving.recommend import recommend
+from serving.result import Candidate, Excluded, ModelInfo, Ranking
+
+
+class RankingError(ValueError):
+    """A request that cannot be served (unknown position, bad date); ``field`` names the input."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Vacancy:
+    """An ad-hoc post not in the data yet (e.g. an urgent disaster-response post)."""
+
+    position_id: str
+    unit_id: str
+    position_type: str
+    domain: str
+    job_class: float
+    standards: dict[str, float]
+    min_grade: str = "III/a"
+    min_education: str = "s1"
+    functional_level: str | None = None
+
+
+@dataclass(frozen=True)
+class RankingOptions:
+    top_k: int = 10
+    lang: str = "id"
+    pool: PoolFilter = field(default_factory=PoolFilter)
+    policy: ScorePolicy = field(default_factory=ScorePolicy)
+    rules: EligibilityRules = field(default_factory=EligibilityRules)
+    explanations_per_target: int = 5
+    recommendations_per_candidate: int = 3
+
+
+def resolve_as_of(context: ServingContext, as_of) -> pd.Timestamp:
+    if as_of is None:
+        return context.default_as_of
+    try:
+        return pd.Timestamp(as_of).normalize()
+    except (ValueError, TypeError) as exc:
+        raise RankingError("as_of", f"as_of must be a date YYYY-MM-DD, not {as_of!r}") from exc
+
+
+def _positions_for(context: ServingContext, position_id: str, vacancy: Vacancy | None) -> PositionTable:
+    if vacancy is None:
+        if position_id not in context.positions.attributes.index:
+            raise RankingError("position_id", f"unknown position_id {position_id!r}")
+        return context.positions
+    units = context.dataset.units.set_index(c.UNIT_ID)
+    if vacancy.unit_id not in units.index:
+        raise RankingError("unit_id", f"unknown unit_id {vacancy.unit_id!r}")
+    return context.positions.with_vacancy(
+        vacancy.position_id, units.loc[vacancy.unit_id, c.REGION_ID], vacancy.position_type, vacancy.domain,
+        vacancy.job_class, vacancy.min_grade, vacancy.min_education, vacancy.standards, vacancy.functional_level)
+
+
+def _pool_masks(context: ServingContext, view: Columns, positions: PositionTable, position_id: str,
+                pool: PoolFilter) -> dict[str, np.ndarray]:
+    """Masks of employees outside the caller's pool filters (by their current post)."""
+    masks = {}
+    if pool.units:
+        unit_of = context.dataset.positions.set_index(c.POSITION_ID)[c.UNIT_ID].to_dict()
+        units = np.array([unit_of.get(p) for p in view[s.CURRENT_POSITION_ID]], dtype=object)
+        masks["outside_units_filter"] = ~np.isin(units, pool.units)
+    if pool.regions:
+        masks["outside_regions_filter"] = ~np.isin(view[s.CURRENT_REGION_ID], pool.regions)
+    if pool.domains:
+        masks["outside_domains_filter"] = ~np.isin(view[s.CURRENT_DOMAIN], pool.domains)
+    if pool.max_distance_km is not None:
+        target = positions.attributes.loc[position_id]
+        distance = haversine_km(*positions.region_coordinates(view[s.CURRENT_REGION_ID]),
+                                target[c.LATITUDE], target[c.LONGITUDE])
+        masks["beyond_max_distance"] = ~(distance <= pool.max_distance_km)
+    return masks
+
+
+def rank(context: ServingContext, served: ServedModel, position_id: str, as_of=None,
+         options: RankingOptions = RankingOptions(), vacancy: Vacancy | None = None) -> Ranking:
+    """The ranking document for one vacancy."""
+    if not 1 <= options.top_k <= 1000:
+        raise RankingError("top_k", f"top_k must be between 1 and 1000, not {options.top_k}")
+    if options.lang not in ("id", "en"):
+        raise RankingError("lang", f"lang must be 'id' or 'en', not {options.lang!r}")
+    pid = vacancy.position_id if vacancy else position_id
+    positions = _positions_for(context, pid, vacancy)
+    when = resolve_as_of(context, as_of)
+    view = context.snapshot_columns(when)
+    ids = np.full(len(view), pid, dtype=object)
+    masks = context.employee_masks(when, options.rules) | position_reasons(view, positions, ids, options.rules)
+    masks |= _pool_masks(context, view, positions, pid, options.pool)
+    reasons = join_reasons(masks, len(view))
+    cand = view.take(np.flatnonzero(reasons == ""))
+    frame = cand.merge(pair_features(cand, positions, ids[: len(cand)]))
+    bundle = served.bundle
+    x = bundle.matrix(frame)
+    perf, risk = bundle.predict_matrix(x)
+    score = options.policy.score(perf, risk)
+    top = np.argsort(-score, kind="stable")[: options.top_k]
+    if len(top):            # nothing to explain when nobody is eligible
+        contrib = contributions(bundle, x[top])
+        explanations = explain_rows(bundle, frame.take(top), contrib, options.lang, options.explanations_per_target)
+        recs = recommend(bundle, cand.take(top), positions, pid, context.catalog_index,
+                         risk[top], perf[top], options.lang, options.recommendations_per_candidate)
+    employee, current, distance = cand[c.EMPLOYEE_ID], cand[s.CURRENT_POSITION_ID], frame[DISTANCE_KM]
+    candidates = [
+        Candidate(rank=k + 1, employee_id=str(employee[i]), score=round(float(score[i]), 4),
+                  predicted_performance=round(float(perf[i]), 4), adjustment_risk=round(float(risk[i]), 4),
+                  explanations=explanations[k], training_recommendations=recs[k][0], recommendation_note=recs[k][1],
+                  current_position_id=current[i],
+                  distance_km=None if np.isnan(distance[i]) else round(float(distance[i]), 1),
+                  base_values=base_values(contrib, k))
+        for k, i in enumerate(top)
+    ]
+    excluded_rows = np.flatnonzero(reasons != "")
+    codes_of = {words: words.split(";") for words in set(reasons[excluded_rows])}
+    excluded: list[Excluded] = [{"employee_id": e, "reasons": codes_of[r]} for e, r in
+                zip(view[c.EMPLOYEE_ID][excluded_rows].tolist(), reasons[excluded_rows].tolist())]
+    # every part is built and typed above: skip re-validating thousands of excluded entries
+    return Ranking.model_construct(
+        position_id=pid, as_of=when.date(), model=ModelInfo(name=served.name, version=served.version,
+                                                            run_id=served.run_id),
+        candidates=candidates, excluded=excluded, n_eligible=len(cand), policy=options.policy.describe(),
+        language=options.lang)

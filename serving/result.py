@@ -1,0 +1,71 @@
+"""Typed ranking result; serialises exactly to the contract's JSON document (section 5),
+with a few extra fields the contract welcomes."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
+
+
+class ModelInfo(BaseModel):
+    name: str
+    version: str
+    run_id: str
+
+
+class Explanation(BaseModel):
+    target: Literal["performance", "risk"]
+    feature: str
+    label: str
+    value: float | str | bool | None
+    contribution: float = Field(description="TreeSHAP value: score points (performance) or risk log-odds")
+
+
+class TrainingRecommendation(BaseModel):
+    training_code: str
+    name: str
+    reason: str
+    expected_risk_change: float
+    expected_performance_change: float = 0.0
+    competencies: list[str] = Field(default_factory=list)
+    hours: float | None = None
+
+
+class Candidate(BaseModel):
+    rank: int
+    employee_id: str
+    score: float
+    predicted_performance: float
+    adjustment_risk: float
+    explanations: list[Explanation] = Field(default_factory=list)
+    training_recommendations: list[TrainingRecommendation] = Field(default_factory=list)
+    recommendation_note: str | None = None
+    current_position_id: str | None = None
+    distance_km: float | None = None
+    base_values: dict[str, float] = Field(default_factory=dict)
+
+
+class Excluded(TypedDict):
+    """An employee who is not a candidate, with the reason codes (thousands per ranking:
+    a TypedDict keeps building and validating them cheap)."""
+
+    employee_id: str
+    reasons: list[str]
+
+
+class Ranking(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    position_id: str
+    as_of: date
+    model: ModelInfo
+    candidates: list[Candidate]
+    excluded: list[Excluded]
+    n_eligible: int = 0
+    policy: str = ""
+    language: Literal["id", "en"] = "id"
+
+    def to_document(self) -> dict:
+        """The contract's JSON document as a plain dict (dates as ISO strings)."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,192 @@
+"""Plain-language labels of features and their values, in Indonesian and English.
+
+``describe(feature, value, row, lang)`` turns a model input into words with human units
+("Kompetensi pengambilan keputusan 1,2 level di bawah standar jabatan"). Every model
+feature has a label; a test checks it.
+"""
+
+import math
+
+from features import pairs as p
+from features import snapshot as s
+from features import vocab as v
+
+COMPETENCY_NAMES = {
+    "m.01": ("integritas", "integrity"),
+    "m.02": ("kerja sama", "teamwork"),
+    "m.03": ("komunikasi", "communication"),
+    "m.04": ("orientasi pada hasil", "results orientation"),
+    "m.05": ("pelayanan publik", "public service"),
+    "m.06": ("pengembangan diri dan orang lain", "developing self and others"),
+    "m.07": ("mengelola perubahan", "managing change"),
+    "m.08": ("pengambilan keputusan", "decision-making"),
+    "sk.01": ("perekat bangsa", "national cohesion"),
+}
+DOMAIN_NAMES = {
+    "keuangan": ("keuangan", "finance"), "kesehatan": ("kesehatan", "health"),
+    "pendidikan": ("pendidikan", "education"), "hukum": ("hukum", "law"),
+    "teknologi_informasi": ("teknologi informasi", "information technology"),
+    "pekerjaan_umum": ("pekerjaan umum", "public works"), "kepegawaian": ("kepegawaian", "civil service HR"),
+    "perencanaan": ("perencanaan", "planning"), "pelayanan_publik": ("pelayanan publik", "public services"),
+    "kebencanaan": ("kebencanaan", "disaster management"),
+    "administrasi_umum": ("administrasi umum", "general administration"),
+}
+POSITION_TYPE_NAMES = {
+    "jpt_utama": ("JPT utama", "senior executive (utama)"), "jpt_madya": ("JPT madya", "senior executive (madya)"),
+    "jpt_pratama": ("JPT pratama", "senior executive (pratama)"), "administrator": ("administrator", "administrator"),
+    "pengawas": ("pengawas", "supervisor"), "pelaksana": ("pelaksana", "staff"), "fungsional": ("fungsional", "functional"),
+}
+RATING_NAMES = {5: ("sangat baik", "very good"), 4: ("baik", "good"), 3: ("butuh perbaikan", "needs improvement"),
+                2: ("kurang", "poor"), 1: ("sangat kurang", "very poor")}
+EXPECTATION_NAMES = {1: ("di atas ekspektasi", "above expectations"), 0: ("sesuai ekspektasi", "as expected"),
+                     -1: ("di bawah ekspektasi", "below expectations")}
+GRADE_BY_RANK = {rank: grade for grade, rank in v.GRADE_RANK.items()}
+EDUCATION_BY_RANK = {1: "SD", 2: "SMP", 3: "SMA", 4: "D1", 5: "D2", 6: "D3", 7: "D4/S1", 8: "S2", 9: "S3"}
+
+
+def number(value: float, lang: str, digits: int = 1) -> str:
+    """1.25 -> '1,3' (id) or '1.3' (en); whole numbers without decimals."""
+    text = f"{value:.{digits}f}" if abs(value - round(value)) > 1e-9 else f"{round(value):d}"
+    return text.replace(".", ",") if lang == "id" else text
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "id" else pair[1]
+
+
+def domain_name(code, lang: str) -> str:
+    if not isinstance(code, str):
+        return "?" if lang == "en" else "tidak diketahui"
+    return _pick(DOMAIN_NAMES.get(code, (code.replace("_", " "),) * 2), lang)
+
+
+def competency_name(code: str, lang: str) -> str:
+    if code.startswith(v.TECHNICAL_PREFIX):
+        domain = domain_name(code[len(v.TECHNICAL_PREFIX):], lang)
+        return f"teknis {domain}" if lang == "id" else f"{domain} technical"
+    return _pick(COMPETENCY_NAMES.get(code, (code, code)), lang)
+
+
+def _gap_text(name: str, gap: float, lang: str) -> str:
+    if gap is None or (isinstance(gap, float) and math.isnan(gap)):
+        return (f"Kompetensi {name} belum diasesmen" if lang == "id" else f"{name.capitalize()} competency not assessed")
+    amount = number(abs(gap), lang)
+    if lang == "id":
+        where = "di bawah" if gap < 0 else "di atas"
+        return (f"Kompetensi {name} memenuhi standar jabatan" if gap == 0
+                else f"Kompetensi {name} {amount} level {where} standar jabatan")
+    where = "below" if gap < 0 else "above"
+    return (f"{name.capitalize()} competency meets the post's standard" if gap == 0
+            else f"{name.capitalize()} competency {amount} levels {where} the post's standard")
+
+
+def _yes_no(flag, yes: tuple[str, str], no: tuple[str, str], lang: str) -> str:
+    if flag is None or (isinstance(flag, float) and math.isnan(flag)):
+        return "tidak diketahui" if lang == "id" else "unknown"
+    return _pick(yes if flag else no, lang)
+
+
+# feature -> (Indonesian template, English template); {v} is the formatted value
+TEMPLATES: dict[str, tuple[str, str]] = {
+    s.TENURE_IN_POST: ("{v} tahun di jabatan sekarang", "{v} years in the current post"),
+    s.SERVICE_YEARS: ("Masa kerja {v} tahun", "{v} years of service"),
+    s.YEARS_IN_GRADE: ("{v} tahun dalam golongan sekarang", "{v} years in the current grade"),
+    s.MEAN_SCORE_3: ("Rata-rata nilai SKP 3 periode terakhir {v}", "Mean SKP score of the last 3 periods {v}"),
+    s.SCORE_TREND: ("Perubahan nilai SKP terakhir {v}", "Change in the last SKP score {v}"),
+    s.N_APPRAISALS: ("{v} penilaian SKP tercatat", "{v} SKP appraisals on record"),
+    s.MEAN_WORK_BEHAVIOR_3: ("Rata-rata perilaku kerja 3 periode {v} (−1 s.d. +1)",
+                             "Mean work behaviour of 3 periods {v} (−1 to +1)"),
+    s.YEARS_SINCE_ASSESSMENT: ("Asesmen kompetensi terakhir {v} tahun lalu", "Last competency assessment {v} years ago"),
+    s.TRAINING_HOURS_TOTAL: ("{v} JP pelatihan seluruhnya", "{v} training hours (JP) in total"),
+    s.TRAINING_HOURS_3Y: ("{v} JP pelatihan dalam 3 tahun terakhir", "{v} training hours (JP) in the last 3 years"),
+    s.LEADERSHIP_HOURS: ("{v} JP pelatihan kepemimpinan", "{v} hours (JP) of leadership training"),
+    s.N_SANCTIONS: ("{v} hukuman disiplin tercatat", "{v} disciplinary sanctions on record"),
+    s.N_MOVES: ("{v} kali mutasi/rotasi sebelumnya", "{v} previous transfers"),
+    s.N_DOMAINS_SERVED: ("Pernah bertugas di {v} bidang", "Has served in {v} fields"),
+    s.CURRENT_JOB_CLASS: ("Kelas jabatan sekarang {v}", "Current job class {v}"),
+    p.TARGET_JOB_CLASS: ("Kelas jabatan tujuan {v}", "Target job class {v}"),
+    p.JOB_CLASS_STEP: ("Selisih kelas jabatan {v}", "Job class step {v}"),
+    p.DISTANCE_KM: ("Jarak ke lokasi jabatan {v} km", "{v} km from the post's location"),
+    p.TARGET_DOMAIN_YEARS: ("{v} tahun pengalaman di bidang jabatan", "{v} years of experience in the post's field"),
+    p.EDUCATION_HEADROOM: ("Pendidikan {v} tingkat di atas syarat minimum",
+                           "Education {v} levels above the minimum"),
+    p.GRADE_HEADROOM: ("Golongan {v} tingkat di atas syarat minimum", "Grade {v} steps above the minimum"),
+    p.MANAGERIAL_SHORTFALL: ("Total kekurangan kompetensi manajerial {v} level",
+                             "Managerial competencies {v} levels short in total"),
+    p.N_SHORTFALLS: ("{v} kompetensi di bawah standar jabatan", "{v} competencies below the post's standard"),
+    p.DOMAIN_TRAINING_HOURS_3Y: ("{v} JP pelatihan di bidang jabatan (3 tahun)",
+                                 "{v} hours (JP) of training in the post's field (3 years)"),
+    p.GAP_TRAINING_HOURS_3Y: ("{v} JP pelatihan untuk kompetensi yang kurang (3 tahun)",
+                              "{v} hours (JP) of training on the lacking competencies (3 years)"),
+}
+
+FLAGS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    s.EVER_MANAGERIAL: (("Pernah menduduki jabatan manajerial", "Has held a managerial post"),
+                        ("Belum pernah menduduki jabatan manajerial", "Has never held a managerial post")),
+    s.WILLING_TO_RELOCATE: (("Bersedia dipindah lokasi", "Willing to relocate"),
+                            ("Tidak bersedia dipindah lokasi", "Not willing to relocate")),
+    s.HAS_PREFERENCE: (("Menyatakan minat penempatan", "Stated placement preferences"),
+                       ("Tidak menyatakan minat penempatan", "No stated placement preferences")),
+    p.TARGET_REMOTE: (("Lokasi jabatan di daerah terpencil (3T)", "Post in a remote (3T) area"),
+                      ("Lokasi jabatan bukan daerah terpencil", "Post not in a remote area")),
+    p.RELOCATION: (("Harus pindah lokasi kerja", "Requires moving to another region"),
+                   ("Tidak perlu pindah lokasi kerja", "No change of region")),
+    p.RELOCATION_UNWILLING: (("Pindah lokasi padahal tidak menyatakan bersedia", "Relocation without stated willingness"),
+                             ("Tidak ada pindah lokasi yang tidak diinginkan", "No unwanted relocation")),
+    p.DOMAIN_SWITCH: (("Pindah ke bidang lain", "Moves to another field"), ("Tetap di bidang yang sama", "Stays in the same field")),
+    p.EDUCATION_FIELD_MATCH: (("Bidang pendidikan sesuai bidang jabatan", "Education matches the post's field"),
+                              ("Bidang pendidikan tidak sesuai bidang jabatan", "Education outside the post's field")),
+    p.FIRST_MANAGERIAL: (("Jabatan manajerial pertama", "First managerial post"),
+                         ("Bukan jabatan manajerial pertama", "Not a first managerial post")),
+    p.PREF_DOMAIN_MATCH: (("Sesuai bidang yang diminati", "Matches the preferred field"),
+                          ("Bukan bidang yang diminati", "Not the preferred field")),
+    p.PREF_REGION_MATCH: (("Sesuai lokasi yang diminati", "Matches the preferred region"),
+                          ("Bukan lokasi yang diminati", "Not the preferred region")),
+}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def describe(feature: str, value, row: dict, lang: str = "id") -> str:
+    """Words for one feature value; ``row`` gives context (domains, position types)."""
+    if feature in p.GAP_COLUMNS:
+        return _gap_text(competency_name(feature[len("gap_"):], lang), value, lang)
+    if feature == p.TECH_GAP:
+        return _gap_text(competency_name(v.technical_code(str(row.get(p.TARGET_DOMAIN))), lang), value, lang)
+    if feature in FLAGS:
+        yes, no = FLAGS[feature]
+        return _yes_no(None if _missing(value) else bool(value), yes, no, lang)
+    if feature in (s.LAST_SCORE, s.PREV_SCORE):
+        which = ("SKP terakhir", "Last SKP") if feature == s.LAST_SCORE else ("SKP sebelumnya", "Previous SKP")
+        name = _pick(RATING_NAMES.get(int(value), ("?", "?")), lang) if not _missing(value) else "-"
+        return f"{_pick(which, lang)}: {name}"
+    if feature in (s.LAST_WORK_RESULT, s.LAST_WORK_BEHAVIOR):
+        which = (("Hasil kerja terakhir", "Last work result") if feature == s.LAST_WORK_RESULT
+                 else ("Perilaku kerja terakhir", "Last work behaviour"))
+        name = _pick(EXPECTATION_NAMES.get(int(value), ("?", "?")), lang) if not _missing(value) else "-"
+        return f"{_pick(which, lang)}: {name}"
+    if feature == s.GRADE_RANK:
+        return f"{'Golongan' if lang == 'id' else 'Grade'} {GRADE_BY_RANK.get(int(value), '?') if not _missing(value) else '-'}"
+    if feature == s.EDUCATION_RANK:
+        level = EDUCATION_BY_RANK.get(int(value), "?") if not _missing(value) else "-"
+        return f"{'Pendidikan' if lang == 'id' else 'Education'} {level}"
+    if feature in (s.CURRENT_POSITION_TYPE, p.TARGET_POSITION_TYPE):
+        which = ("Jabatan sekarang", "Current post") if feature == s.CURRENT_POSITION_TYPE else ("Jabatan tujuan", "Target post")
+        kind = _pick(POSITION_TYPE_NAMES.get(str(value), (str(value), str(value))), lang)
+        return f"{_pick(which, lang)}: {kind}"
+    if feature == p.TARGET_DOMAIN:
+        return f"{'Bidang jabatan' if lang == 'id' else 'Field of the post'}: {domain_name(value, lang)}"
+    template = TEMPLATES.get(feature)
+    if template is None:
+        return feature
+    shown = "-" if _missing(value) else number(float(value), lang, 0 if feature == p.DISTANCE_KM else 1)
+    return _pick(template, lang).format(v=shown)
+
+
+def labelled(feature: str) -> bool:
+    """Whether ``feature`` has a dedicated label (tests require it for every model input)."""
+    return (feature in p.GAP_COLUMNS or feature in FLAGS or feature in TEMPLATES or feature in {
+        p.TECH_GAP, s.LAST_SCORE, s.PREV_SCORE, s.LAST_WORK_RESULT, s.LAST_WORK_BEHAVIOR, s.GRADE_RANK,
+        s.EDUCATION_RANK, s.CURRENT_POSITION_TYPE, p.TARGET_POSITION_TYPE, p.TARGET_DOMAIN})

@@ -1,0 +1,94 @@
+"""The HTTP door against a real uvicorn process: contract document, problem documents
+naming the field, audit log, bearer token."""
+
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from serving.audit import AuditLog
+
+from api_helpers import POSITION, rank
+from servers import start_server
+
+pytestmark = pytest.mark.api
+
+
+def test_health_and_model(server):
+    health = httpx.get(f"{server}/v1/health").json()
+    assert health["status"] == "ok" and health["model"]["version"] == "1"
+    model = httpx.get(f"{server}/v1/model").json()
+    assert model["name"] == "mutasi-ranker" and "managerial_shortfall" in model["features"]
+
+
+def test_ranking_follows_the_contract(server):
+    response = rank(server, {"position_id": POSITION, "as_of": "2021-01-01", "top_k": 3})
+    assert response.status_code == 200, response.text
+    doc = response.json()
+    assert doc["position_id"] == POSITION and doc["as_of"] == "2021-01-01"
+    assert set(doc["model"]) == {"name", "version", "run_id"} and doc["model"]["run_id"]
+    assert 1 <= len(doc["candidates"]) <= 3
+    assert [c["rank"] for c in doc["candidates"]] == list(range(1, len(doc["candidates"]) + 1))
+    for cand in doc["candidates"]:
+        assert {"employee_id", "score", "predicted_performance", "adjustment_risk", "explanations",
+                "training_recommendations"} <= set(cand)
+    assert all(e["reasons"] for e in doc["excluded"])
+
+
+def test_every_served_ranking_is_in_the_audit_log(server, store):
+    doc = rank(server, {"position_id": POSITION, "top_k": 2}, headers={"X-Caller": "bkd-tool"}).json()
+    entry = AuditLog(store["root"] / "home" / "audit.db").ranking(doc["audit_id"])
+    assert entry["caller"] == "bkd-tool" and entry["position_id"] == POSITION
+    assert [r["employee_id"] for r in entry["results"]] == [c["employee_id"] for c in doc["candidates"]]
+    assert entry["model_version"] == doc["model"]["version"]
+
+
+@pytest.mark.parametrize("body, status, field", [
+    ({"position_id": "no-such-post"}, 404, "position_id"),
+    ({"position_id": POSITION, "as_of": "2021-13-45"}, 422, "as_of"),
+    ({"position_id": POSITION, "top_k": 0}, 422, "top_k"),
+    ({"position_id": POSITION, "top_k": 5000}, 422, "top_k"),
+    ({"position_id": POSITION, "lang": "fr"}, 422, "lang"),
+    ({"top_k": 3}, 422, "position_id"),
+])
+def test_bad_input_gets_a_problem_document(server, body, status, field):
+    response = rank(server, body)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["status"] == status and problem["field"] == field and problem["detail"]
+
+
+def test_malformed_json_is_a_4xx_not_a_500(server):
+    response = httpx.post(f"{server}/v1/rankings", content=b"{not json", headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500
+    assert response.json()["status"] == response.status_code
+
+
+def test_openapi_docs(server):
+    assert httpx.get(f"{server}/docs").status_code == 200
+    paths = httpx.get(f"{server}/openapi.json").json()["paths"]
+    assert {"/v1/rankings", "/v1/health", "/v1/model"} <= set(paths)
+
+
+def test_beyond_loopback_needs_a_token(store):
+    env = {**store["env"]}
+    env.pop("MUTASI_API_TOKEN", None)
+    result = subprocess.run([sys.executable, "-m", "mutasi.cli", "serve", "--data", str(store["data"]),
+                             "--host", "0.0.0.0", "--port", "1"], env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode != 0 and "MUTASI_API_TOKEN" in result.stderr
+
+
+def test_configured_token_is_checked(store):
+    proc, url = start_server(store, {"MUTASI_API_TOKEN": "s3cret"})
+    try:
+        assert rank(url, {"position_id": POSITION}).status_code == 401
+        wrong = rank(url, {"position_id": POSITION}, headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        ok = rank(url, {"position_id": POSITION}, headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
