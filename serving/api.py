@@ -166,4 +166,6 @@ def create_app(context: ServingContext, champion: ChampionCache, audit: AuditLog
         document["audit_id"] = state.audit.record_ranking(caller, body.model_dump(mode="json"), document)
         return JSONResponse(document)
 
+    from serving.web import mount_review  # the reviewer page under /review (issue 5)
+    mount_review(app)
     return app

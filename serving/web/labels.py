@@ -1,0 +1,135 @@
+"""Words of the reviewer page in Indonesian (default) and English.
+
+``ui(key, lang)`` gives an interface string; ``reason(code, lang)`` the words for an
+exclusion reason code (contract section 4 and the pool filters). An unknown key or code
+falls back to itself, so a new reason shows up readable rather than breaking the page.
+"""
+
+LANGS = ("id", "en")
+
+REASONS: dict[str, tuple[str, str]] = {
+    "not_pns": ("bukan PNS", "not a civil servant (PNS)"),
+    "exited": ("sudah berhenti dari ASN", "has left the civil service"),
+    "no_current_post": ("tidak memegang jabatan saat ini", "holds no current post"),
+    "holds_position": ("sudah menduduki jabatan ini", "already holds this post"),
+    "tenure_under_min": ("belum 2 tahun di jabatan sekarang", "under 2 years in the current post"),
+    "active_sanction": ("sedang menjalani hukuman disiplin", "under an active disciplinary sanction"),
+    "recent_serious_sanction": ("hukuman disiplin sedang/berat dalam 1 tahun terakhir",
+                                "moderate or severe sanction in the last year"),
+    "low_appraisal": ("salah satu dari dua SKP terakhir di bawah \u201cbaik\u201d",
+                      "one of the last two appraisals below \u201cgood\u201d"),
+    "grade_below_min": ("golongan di bawah syarat jabatan", "grade below the post's minimum"),
+    "education_below_min": ("pendidikan di bawah syarat jabatan", "education below the post's minimum"),
+    "retiring": ("mencapai batas usia pensiun dalam 1 tahun", "reaches retirement age within a year"),
+    "outside_units_filter": ("di luar unit yang dipilih", "outside the selected units"),
+    "outside_regions_filter": ("di luar wilayah yang dipilih", "outside the selected regions"),
+    "outside_domains_filter": ("di luar bidang yang dipilih", "outside the selected fields"),
+    "beyond_max_distance": ("melebihi jarak maksimum", "beyond the maximum distance"),
+}
+
+MOVE_TYPES: dict[str, tuple[str, str]] = {
+    "initial": ("pengangkatan pertama", "first post"), "rotasi": ("rotasi", "rotation"),
+    "mutasi": ("mutasi", "transfer"), "promosi": ("promosi", "promotion"), "demosi": ("demosi", "demotion"),
+    "atas_permintaan_sendiri": ("atas permintaan sendiri", "own request"),
+}
+
+ACTIONS: dict[str, tuple[str, str]] = {
+    "accept": ("terima", "accept"), "reject": ("tolak", "reject"), "reorder": ("ubah urutan", "reorder"),
+}
+
+UI: dict[str, tuple[str, str]] = {
+    "title": ("Tinjauan kandidat mutasi", "Transfer candidate review"),
+    "switch_lang": ("English", "Bahasa Indonesia"),
+    "position": ("Jabatan", "Position"),
+    "search_placeholder": ("Cari judul jabatan atau nama unit\u2026", "Search post title or unit name\u2026"),
+    "no_match": ("Tidak ada jabatan yang cocok.", "No matching post."),
+    "as_of": ("Tanggal keputusan", "Decision date"),
+    "top_k": ("Jumlah kandidat", "Candidates shown"),
+    "show": ("Tampilkan peringkat", "Show ranking"),
+    "pick_position": ("Pilih jabatan dari daftar.", "Pick a post from the list."),
+    "loading": ("Memuat\u2026", "Loading\u2026"),
+    "token_prompt": ("Server ini memerlukan token API.", "This server requires an API token."),
+    "token": ("Token", "Token"), "token_save": ("Simpan", "Save"),
+    "model": ("Model", "Model"), "version": ("versi", "version"), "run": ("Run MLflow", "MLflow run"),
+    "open_run": ("Buka run di MLflow", "Open the run in MLflow"),
+    "local_store": ("Penyimpanan MLflow lokal", "Local MLflow store"),
+    "mlflow_hint": ("Untuk melihat run, jalankan:", "To browse the run, start:"),
+    "then_open": ("lalu buka", "then open"),
+    "data_window": ("Jendela data", "Data window"),
+    "dataset_end": ("data s.d.", "data up to"), "valid_from": ("validasi dari", "validation from"),
+    "test_from": ("uji dari", "test from"), "events": ("peristiwa mutasi", "transfer events"),
+    "trained_on": ("dilatih pada", "trained on"), "served_data": ("data yang dilayani", "served data"),
+    "no_model": ("Belum ada model champion: jalankan `mutasi train`.", "No champion model yet: run `mutasi train`."),
+    "ranking_for": ("Peringkat untuk", "Ranking for"), "audit_id": ("ID audit", "audit id"),
+    "candidates": ("Kandidat", "Candidates"), "eligible": ("memenuhi syarat", "eligible"),
+    "rank": ("Peringkat", "Rank"), "order": ("Urutan", "Order"), "employee": ("Pegawai", "Employee"),
+    "current_post": ("Jabatan sekarang", "Current post"), "distance": ("Jarak", "Distance"),
+    "performance": ("Kinerja prediksi", "Predicted performance"),
+    "risk": ("Risiko penyesuaian", "Adjustment risk"), "score": ("Skor", "Score"),
+    "detail": ("Rincian", "Details"), "up": ("Naikkan", "Move up"), "down": ("Turunkan", "Move down"),
+    "no_candidates": ("Tidak ada kandidat yang memenuhi syarat.", "No eligible candidate."),
+    "policy": ("Kebijakan skor", "Score policy"),
+    "excluded": ("Pegawai yang dikecualikan", "Excluded employees"),
+    "reasons": ("Alasan", "Reasons"), "by_reason": ("per alasan", "by reason"),
+    "more_excluded": ("dan {n} lainnya", "and {n} more"),
+    "shap_title": ("Faktor yang paling berpengaruh (SHAP)", "Most influential factors (SHAP)"),
+    "shap_performance": ("Kinerja: kontribusi dalam poin SKP", "Performance: contribution in SKP points"),
+    "shap_risk": ("Risiko: kontribusi dalam log-odds", "Risk: contribution in log-odds"),
+    "shap_base": ("rata-rata model", "model average"),
+    "shap_none": ("Tidak ada faktor yang berpengaruh.", "No influential factor."),
+    "raises": ("menaikkan", "raises"), "lowers": ("menurunkan", "lowers"),
+    "competencies": ("Kompetensi: standar jabatan vs hasil asesmen", "Competencies: post standard vs assessed"),
+    "required": ("standar", "required"), "assessed": ("asesmen", "assessed"),
+    "not_assessed": ("belum diasesmen", "not assessed"), "below": ("di bawah standar", "below standard"),
+    "no_standard": ("Jabatan ini tidak memiliki standar kompetensi.", "This post has no competency standard."),
+    "trainings_rec": ("Rekomendasi pelatihan", "Training recommendations"),
+    "risk_change": ("perubahan risiko", "risk change"), "perf_change": ("perubahan kinerja", "performance change"),
+    "hours": ("JP", "Hours"), "points": ("poin persen", "percentage points"),
+    "history": ("Riwayat (sebelum tanggal keputusan)", "History (before the decision date)"),
+    "posts": ("Jabatan yang pernah diduduki", "Posts held"), "from": ("Mulai", "From"), "until": ("Sampai", "Until"),
+    "ongoing": ("masih menjabat", "ongoing"), "move_type": ("Jenis", "Type"), "unit": ("Unit", "Unit"),
+    "appraisals": ("Penilaian SKP terakhir", "Last appraisals"), "period": ("Periode", "Period"),
+    "rating": ("Predikat", "Rating"), "work_result": ("Hasil kerja", "Work result"),
+    "work_behavior": ("Perilaku kerja", "Work behaviour"),
+    "trainings": ("Pelatihan yang diikuti", "Trainings attended"), "training": ("Pelatihan", "Training"),
+    "ended": ("Selesai", "Ended"), "category": ("Kategori", "Category"),
+    "none_recorded": ("Tidak ada catatan.", "Nothing on record."),
+    "decision": ("Keputusan peninjau", "Reviewer decision"), "reviewer": ("Nama peninjau", "Reviewer name"),
+    "action": ("Tindakan", "Action"), "note": ("Catatan (wajib)", "Note (required)"),
+    "for_employee": ("Untuk pegawai", "For employee"), "save_decision": ("Simpan keputusan", "Save decision"),
+    "order_changed": ("Urutan telah diubah; simpan sebagai \u201cubah urutan\u201d.",
+                      "Order changed; save it as \u201creorder\u201d."),
+    "saved": ("Keputusan tersimpan", "Decision saved"),
+    "latest_decisions": ("Keputusan terakhir untuk jabatan dan tanggal ini",
+                         "Latest decisions for this post and date"),
+    "no_decisions": ("Belum ada keputusan.", "No decision yet."),
+    "on_ranking": ("pada peringkat audit", "on audit ranking"), "by": ("oleh", "by"),
+    "decided_order": ("urutan", "order"), "error": ("Gagal", "Failed"),
+    "note_required": ("Catatan wajib diisi.", "A note is required."),
+}
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def ui(key: str, lang: str) -> str:
+    return pick(UI[key], lang) if key in UI else key
+
+
+def reason(code: str, lang: str) -> str:
+    return pick(REASONS[code], lang) if code in REASONS else code.replace("_", " ")
+
+
+def move_type(code, lang: str) -> str:
+    return pick(MOVE_TYPES[code], lang) if code in MOVE_TYPES else str(code or "")
+
+
+def action(code: str, lang: str) -> str:
+    return pick(ACTIONS[code], lang) if code in ACTIONS else code
+
+
+def js_strings(lang: str) -> dict[str, str]:
+    """The few strings the page's script needs."""
+    keys = ("loading", "no_match", "pick_position", "saved", "error", "note_required", "token_prompt")
+    return {key: ui(key, lang) for key in keys}

@@ -1,0 +1,183 @@
+"""What the reviewer page shows, as plain dicts for the templates: the model panel, a
+candidate's SHAP bars, competency chart and history. Only records dated before the
+decision date are shown (as the models saw them)."""
+
+import threading
+
+import pandas as pd
+
+from features import columns as c
+from features import vocab as v
+from features.snapshot import level_column
+from serving import texts
+from serving.context import ServingContext
+from serving.web import labels as L
+
+MAX_LEVEL = 5.0
+EXPECTATION_CODES = {"di_atas": 1, "sesuai": 0, "di_bawah": -1}
+LAST_APPRAISALS = 5
+LAST_TRAININGS = 10
+LOCAL_MLFLOW_UI = "http://127.0.0.1:5000"
+
+_experiments: dict[tuple[str, str], str | None] = {}
+_experiments_lock = threading.Lock()
+
+
+def day(value) -> str | None:
+    """ISO date of a timestamp, None when missing."""
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date().isoformat()
+
+
+def experiment_id(uri: str, run_id: str) -> str | None:
+    """The MLflow experiment of a run (cached; None when the store cannot say)."""
+    key = (uri, run_id)
+    with _experiments_lock:
+        if key in _experiments:
+            return _experiments[key]
+    try:
+        from mlflow import MlflowClient
+
+        found = MlflowClient(tracking_uri=uri).get_run(run_id).info.experiment_id
+    except Exception:  # noqa: BLE001 - an unreachable store must not break the page
+        found = None
+    with _experiments_lock:
+        _experiments[key] = found
+    return found
+
+
+def mlflow_link(uri: str, run_id: str) -> dict:
+    """A link to the run when the tracking server has a web UI, else how to open one."""
+    exp = experiment_id(uri, run_id) if run_id else None
+    run_path = f"#/experiments/{exp}/runs/{run_id}" if exp is not None else None
+    if uri.startswith(("http://", "https://")):
+        return {"kind": "http", "uri": uri, "url": f"{uri.rstrip('/')}/{run_path}" if run_path else None}
+    path = uri.removeprefix("sqlite:///").removeprefix("file://") if "://" in uri else uri
+    return {"kind": "local", "uri": uri, "path": path, "command": f"mlflow ui --backend-store-uri {uri}",
+            "url": f"{LOCAL_MLFLOW_UI}/{run_path}" if run_path else None}
+
+
+def model_view(served, uri: str, served_data: str) -> dict:
+    meta = served.bundle.metadata or {}
+    return {"name": served.name, "version": served.version, "run_id": served.run_id,
+            "dataset_end": meta.get("dataset_end"), "valid_from": meta.get("performance_valid_from"),
+            "test_from": meta.get("performance_test_from"), "n_events": meta.get("n_events"),
+            "data_source": meta.get("data_source"), "fingerprint": str(meta.get("data_fingerprint") or "")[:12],
+            "served_data": served_data, "metadata": meta, "mlflow": mlflow_link(uri, served.run_id)}
+
+
+def shap_chart(explanations: list[dict], target: str, base: float | None, lang: str) -> dict:
+    """Signed horizontal bars of one target's contributions, largest first.
+
+    A bar is ``good`` when it helps the candidate: a positive contribution to performance,
+    a negative one to risk."""
+    items = [e for e in explanations if e["target"] == target]
+    largest = max((abs(e["contribution"]) for e in items), default=0.0) or 1.0
+    rows = []
+    for e in items:
+        value = float(e["contribution"])
+        helps = value > 0 if target == "performance" else value < 0
+        rows.append({"feature": e["feature"], "label": e["label"], "contribution": value,
+                     "text": ("+" if value > 0 else "\u2212" if value < 0 else "") + texts.number(abs(value), lang, 3),
+                     "side": "pos" if value >= 0 else "neg", "tone": "good" if helps else "bad",
+                     "width": round(50.0 * abs(value) / largest, 2)})
+    return {"target": target, "rows": rows, "base": None if base is None else texts.number(base, lang, 2)}
+
+
+def competency_chart(context: ServingContext, position_id: str, snap_row: pd.Series | None, lang: str) -> list[dict]:
+    """Required level of each competency the post asks for, next to the latest assessed one."""
+    standards = context.positions.standards
+    if position_id not in standards.index:
+        return []
+    rows = []
+    for code, required in standards.loc[position_id].dropna().items():
+        assessed = None if snap_row is None else snap_row.get(level_column(str(code)))
+        assessed = None if assessed is None or pd.isna(assessed) else float(assessed)
+        rows.append({"code": str(code), "name": texts.competency_name(str(code), lang), "required": float(required),
+                     "assessed": assessed, "required_pct": round(100 * float(required) / MAX_LEVEL, 1),
+                     "assessed_pct": None if assessed is None else round(100 * min(assessed, MAX_LEVEL) / MAX_LEVEL, 1),
+                     "required_text": texts.number(float(required), lang),
+                     "assessed_text": None if assessed is None else texts.number(assessed, lang),
+                     "below": assessed is not None and assessed < float(required)})
+    return rows
+
+
+def _rating(code, lang: str) -> str:
+    score = v.RATING_SCORE.get(code)
+    return L.pick(texts.RATING_NAMES[score], lang) if score else str(code or "-")
+
+
+def _expectation(code, lang: str) -> str:
+    key = EXPECTATION_CODES.get(code) if isinstance(code, str) else None
+    return L.pick(texts.EXPECTATION_NAMES[key], lang) if key is not None else "-"
+
+
+def history(context: ServingContext, employee_id: str, as_of: pd.Timestamp, lang: str) -> dict:
+    """Posts held, last appraisals and trainings of one employee, dated before ``as_of``."""
+    data = context.dataset
+    positions = data.positions.set_index(c.POSITION_ID)
+    unit_names = data.units.set_index(c.UNIT_ID)[c.NAME]
+
+    held = data.assignments[(data.assignments[c.EMPLOYEE_ID] == employee_id) & (data.assignments[c.START_DATE] < as_of)]
+    posts = []
+    next_start = None           # a post without an end date ended when the next one started
+    for row in held.sort_values(c.START_DATE, ascending=False).itertuples(index=False):
+        pid = getattr(row, c.POSITION_ID)
+        end = getattr(row, c.END_DATE)
+        end = end if pd.notna(end) and end < as_of else next_start
+        known = pid in positions.index
+        posts.append({"position_id": pid, "title": positions.at[pid, c.TITLE] if known else pid,
+                      "unit": unit_names.get(positions.at[pid, c.UNIT_ID], "") if known else "",
+                      "start": day(getattr(row, c.START_DATE)), "end": day(end),
+                      "move_type": L.move_type(getattr(row, c.MOVE_TYPE), lang)})
+        next_start = getattr(row, c.START_DATE)
+
+    rated = data.appraisals[(data.appraisals[c.EMPLOYEE_ID] == employee_id) & (data.appraisals[c.PERIOD_END] < as_of)]
+    appraisals = [{"start": day(getattr(r, c.PERIOD_START)), "end": day(getattr(r, c.PERIOD_END)),
+                   "rating": _rating(getattr(r, c.RATING), lang),
+                   "work_result": _expectation(getattr(r, c.WORK_RESULT, None), lang),
+                   "work_behavior": _expectation(getattr(r, c.WORK_BEHAVIOR, None), lang)}
+                  for r in rated.sort_values(c.PERIOD_END, ascending=False).head(LAST_APPRAISALS).itertuples(index=False)]
+
+    catalog = data.training_catalog.set_index(c.TRAINING_CODE)
+    done = data.trainings[(data.trainings[c.EMPLOYEE_ID] == employee_id) & (data.trainings[c.END_DATE] < as_of)]
+    trainings = []
+    for r in done.sort_values(c.END_DATE, ascending=False).head(LAST_TRAININGS).itertuples(index=False):
+        code = getattr(r, c.TRAINING_CODE)
+        known = code in catalog.index
+        hours = getattr(r, c.HOURS)
+        trainings.append({"code": code, "name": catalog.at[code, c.NAME] if known else code,
+                          "category": str(catalog.at[code, c.CATEGORY]).replace("_", " ") if known else "",
+                          "end": day(getattr(r, c.END_DATE)),
+                          "hours": texts.number(float(hours), lang) if pd.notna(hours) else "-"})
+    return {"posts": posts, "appraisals": appraisals, "trainings": trainings}
+
+
+def recommendation_rows(candidate: dict, lang: str) -> list[dict]:
+    rows = []
+    for rec in candidate.get("training_recommendations", []):
+        risk_pp = 100 * float(rec["expected_risk_change"])
+        perf = float(rec.get("expected_performance_change") or 0.0)
+        rows.append({"code": rec["training_code"], "name": rec["name"], "reason": rec["reason"],
+                     "risk_change": ("\u2212" if risk_pp < 0 else "+") + texts.number(abs(risk_pp), lang),
+                     "perf_change": ("\u2212" if perf < 0 else "+") + texts.number(abs(perf), lang, 2),
+                     "hours": None if rec.get("hours") is None else texts.number(float(rec["hours"]), lang)})
+    return rows
+
+
+def excluded_view(excluded: list[dict], lang: str, limit: int) -> dict:
+    """Counts per reason and the (capped) list of excluded employees in words."""
+    counts: dict[str, int] = {}
+    for item in excluded:
+        for code in item["reasons"]:
+            counts[code] = counts.get(code, 0) + 1
+    summary = [{"code": code, "label": L.reason(code, lang), "count": n}
+               for code, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    rows = [{"employee_id": item["employee_id"], "codes": item["reasons"],
+             "reasons": [L.reason(code, lang) for code in item["reasons"]]} for item in excluded[:limit]]
+    return {"total": len(excluded), "summary": summary, "rows": rows, "more": max(0, len(excluded) - limit)}
+
+
+def percent(value: float, lang: str) -> str:
+    return texts.number(100 * float(value), lang) + "%"

@@ -1,0 +1,70 @@
+"""A registered model, a real uvicorn process serving it, and Debian's headless Chromium
+driven by Playwright (never a browser Playwright downloads itself).
+
+The store is built like ``tests/api``'s (cloned tiny dataset, throw-away MUTASI_HOME) but
+trained with small leaves: with the default settings the boosters learn nothing on so few
+events, and the page would have no SHAP bars to show.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from servers import server_fixture, trained_store
+
+CHROMIUM = os.environ.get("MUTASI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+COPIES = 120
+TRAIN = """
+import sys
+from training.fit import FitSettings
+from training.pipeline import train
+result = train(sys.argv[1], settings=FitSettings(min_data_in_leaf=5, early_stopping_rounds=20))
+print(result.version, result.alias)
+"""
+
+expect.set_options(timeout=30_000)
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory) -> dict:
+    """Dataset directory and MUTASI_HOME holding a registered champion."""
+    return trained_store(tmp_path_factory.mktemp("browser"), COPIES, [sys.executable, "-c", TRAIN])
+
+
+@pytest.fixture(scope="session")
+def server(store):
+    yield from server_fixture(store)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"no Chromium at {CHROMIUM}: the browser tests need Debian's chromium "
+                    "(`make browser`, or apt-get install chromium chromium-driver); "
+                    "set $MUTASI_CHROMIUM to use another binary", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def script_errors() -> list[str]:
+    """Uncaught script errors of the page (tests assert it stays empty)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, script_errors):
+    """A fresh browser context (empty storage) and page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    yield page
+    context.close()

@@ -1,0 +1,280 @@
+"""The reviewer page in headless Chromium against a real server: pick a post, read the
+ranking and a candidate's explanations, record decisions, switch language.
+
+Expected values come from the API's document for the same request and from the dataset's
+CSV files, so the page is checked against real data, not against itself.
+"""
+
+import re
+import sqlite3
+
+import httpx
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+from serving.audit import AuditLog
+
+from servers import start_server
+
+pytestmark = pytest.mark.browser
+
+POSITION = "p3"          # Kepala Seksi Pelayanan, UPT Kesehatan Sumba Timur
+
+
+def api_ranking(url: str, as_of: str, top_k: int = 10, lang: str = "id") -> dict:
+    response = httpx.post(f"{url}/v1/rankings", json={"position_id": POSITION, "as_of": as_of, "top_k": top_k,
+                                                       "lang": lang}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def open_ranking(page, url: str, as_of: str, lang: str = "id") -> int:
+    """Open the page on POSITION at ``as_of`` (as a saved link would) and return the audit id."""
+    page.goto(f"{url}/review?position={POSITION}&as_of={as_of}&lang={lang}")
+    expect(page.locator("#candidates tbody tr.candidate").first).to_be_visible()
+    return int(page.locator("article.ranking").get_attribute("data-audit-id"))
+
+
+def table(store: dict, name: str) -> pd.DataFrame:
+    return pd.read_csv(store["data"] / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def test_search_pick_and_rank(page, server, store, script_errors):
+    health = httpx.get(f"{server}/v1/health").json()
+    page.goto(f"{server}/review")
+    expect(page.locator("#as-of")).to_have_value(health["default_as_of"])
+    expect(page.locator("#model-version")).to_have_text(health["model"]["version"])
+    expect(page.locator("#run-id")).to_have_text(health["model"]["run_id"])
+    expect(page.locator("#data-window")).to_contain_text("2022-12-31")
+    expect(page.locator("#mlflow-command")).to_contain_text(f"mlflow ui --backend-store-uri sqlite:///{store['root']}")
+
+    items = page.locator("#position-list li button")
+    page.fill("#position-search", "sumba timur")            # a unit name
+    expect(items).to_have_count(1)
+    expect(items.first).to_have_attribute("data-id", POSITION)
+    page.fill("#position-search", "keuangan")               # matches three posts, not p3
+    expect(items).to_have_count(3)
+    expect(page.locator(f"#position-list button[data-id={POSITION}]")).to_have_count(0)
+    page.fill("#position-search", "seksi pelayanan")         # a title
+    expect(items).to_have_count(1)
+    page.fill("#as-of", "2021-01-01")
+    items.first.click()
+
+    rows = page.locator("#candidates tbody tr.candidate")
+    expect(rows.first).to_be_visible()
+    expected = api_ranking(server, "2021-01-01")
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.employee)") == [
+        c["employee_id"] for c in expected["candidates"]]
+    first = expected["candidates"][0]
+    risk = f"{100 * first['adjustment_risk']:.1f}".replace(".", ",") + "%"
+    expect(rows.first.locator(".risk")).to_have_text(risk)
+    expect(rows.first.locator(".performance")).to_have_text(f"{first['predicted_performance']:.2f}".replace(".", ","))
+    assert f"position={POSITION}" in page.url and "as_of=2021-01-01" in page.url
+
+    audit_id = int(page.locator("article.ranking").get_attribute("data-audit-id"))
+    entry = AuditLog(store["audit"]).ranking(audit_id)
+    assert entry["caller"] == "review" and entry["position_id"] == POSITION and entry["as_of"] == "2021-01-01"
+    assert [r["employee_id"] for r in entry["results"]] == [c["employee_id"] for c in expected["candidates"]]
+    assert entry["request"]["top_k"] == 10 and entry["run_id"] == expected["model"]["run_id"]
+
+    page.locator("#excluded summary").click()
+    excluded = page.locator(".excluded-list tbody tr")
+    expect(excluded).to_have_count(len(expected["excluded"]))
+    holder = next(e for e in expected["excluded"] if "holds_position" in e["reasons"])
+    expect(page.locator(f'.excluded-list tr[data-employee="{holder["employee_id"]}"]')).to_contain_text(
+        "sudah menduduki jabatan ini")
+    expect(page.locator('.reason-summary li[data-reason="not_pns"]')).to_contain_text("bukan PNS")
+    assert script_errors == []
+
+
+def test_candidate_detail_shows_explanations_competencies_and_history(page, server, store, script_errors):
+    as_of = "2021-01-01"
+    open_ranking(page, server, as_of)
+    candidate = api_ranking(server, as_of)["candidates"][0]
+    employee = candidate["employee_id"]
+    detail = page.locator(f'section.detail[data-employee="{employee}"]')
+    expect(detail).to_be_hidden()
+    page.locator("#candidates tbody tr.candidate").first.locator(".show-detail").click()
+    expect(detail).to_be_visible()
+    assert page.locator("section.detail:visible").count() == 1
+
+    for target in ("performance", "risk"):
+        wanted = [e for e in candidate["explanations"] if e["target"] == target]
+        assert wanted, f"the test model explains nothing for {target}"
+        bars = detail.locator(f'figure.shap[data-target="{target}"] .bar-row')
+        expect(bars).to_have_count(len(wanted))
+        assert bars.locator(".bar-label").all_text_contents() == [e["label"] for e in wanted]
+        widest = bars.first.locator(".bar").bounding_box()
+        assert widest and widest["width"] > 20, "the largest contribution must draw a visible bar"
+
+    standards = table(store, "position_competencies").query("position_id == @POSITION")
+    assessments = table(store, "competency_assessments").query("employee_id == @employee and assessed_date < @as_of")
+    latest = assessments.sort_values("assessed_date").groupby("competency_code")["level"].last().astype(float)
+    comps = detail.locator("figure.competencies .comp-row")
+    expect(comps).to_have_count(len(standards))
+    for row in comps.all():
+        code = row.get_attribute("data-code")
+        required = float(standards.set_index("competency_code").at[code, "required_level"])
+        assert float(row.get_attribute("data-required")) == required
+        shown = row.get_attribute("data-assessed")
+        assert (float(shown) if shown else None) == (latest.get(code) if code in latest.index else None), code
+    assessed_required = latest.index.isin(standards["competency_code"]).sum()
+    assert assessed_required > 0 and detail.locator("figure.competencies .bar.assessed").count() == assessed_required
+
+    posts = table(store, "assignments").query("employee_id == @employee and start_date < @as_of")
+    titles = table(store, "positions").set_index("position_id")["title"]
+    post_rows = detail.locator("table.posts tbody tr")
+    expect(post_rows).to_have_count(len(posts))
+    for pid in posts["position_id"]:
+        expect(detail.locator("table.posts")).to_contain_text(titles[pid])
+    appraisals = table(store, "appraisals").query("employee_id == @employee and period_end < @as_of")
+    expect(detail.locator("table.appraisals tbody tr")).to_have_count(min(5, len(appraisals)))
+    assert max(detail.locator("table.appraisals tbody tr").evaluate_all("rs => rs.map(r => r.dataset.periodEnd)")) \
+        == appraisals["period_end"].max()
+    trainings = table(store, "trainings").query("employee_id == @employee and end_date < @as_of")
+    catalog = table(store, "training_catalog").set_index("training_code")["name"]
+    expect(detail.locator("table.trainings tbody tr")).to_have_count(len(trainings))
+    for code in trainings["training_code"]:
+        expect(detail.locator("table.trainings")).to_contain_text(catalog[code])
+    later = detail.locator("[data-start], [data-period-end], [data-end]").evaluate_all(
+        "els => els.map(e => e.dataset.start || e.dataset.periodEnd || e.dataset.end)")
+    assert later and all(day < as_of for day in later), "history must stop before the decision date"
+
+    if candidate["training_recommendations"]:
+        expect(detail.locator("table.recommendations tbody tr")).to_have_count(len(candidate["training_recommendations"]))
+    else:
+        expect(detail.locator(".recommendation-note")).to_have_text(candidate["recommendation_note"])
+    assert script_errors == []
+
+
+def test_reorder_and_accept_are_recorded_and_shown_after_reload(page, server, store, script_errors):
+    as_of = "2021-02-01"
+    audit_id = open_ranking(page, server, as_of)
+    expect(page.locator("#no-decisions")).to_be_visible()
+    rows = page.locator("#candidates tbody tr.candidate")
+    before = rows.evaluate_all("rs => rs.map(r => r.dataset.employee)")
+    assert len(before) >= 2
+    rows.nth(1).locator(".move-up").click()
+    expect(page.locator("#order-changed")).to_be_visible()
+    expect(page.locator("#action")).to_have_value("reorder")
+    reordered = rows.evaluate_all("rs => rs.map(r => r.dataset.employee)")
+    assert reordered == [before[1], before[0], *before[2:]]
+    expect(rows.first.locator(".order")).to_have_text("1")
+
+    page.fill("#reviewer", "Rina (BKPSDM)")
+    page.fill("#note", "Pengalaman <b>kesehatan</b> lebih relevan")
+    page.click("#save-decision")
+    expect(page.locator("#decision-status")).to_have_class(re.compile(r"\bok\b"))
+    expect(page.locator("#decisions .decision-item")).to_have_count(1)
+    expect(page.locator("#decisions .note")).to_have_text("Pengalaman <b>kesehatan</b> lebih relevan")
+
+    [decision] = AuditLog(store["audit"]).decisions(audit_id)
+    assert decision["action"] == "reorder" and decision["reviewer"] == "Rina (BKPSDM)"
+    assert decision["order"] == reordered and decision["employee_id"] is None
+    assert decision["note"] == "Pengalaman <b>kesehatan</b> lebih relevan"
+
+    page.select_option("#action", "accept")
+    page.select_option("#decision-employee", before[1])
+    page.fill("#note", "Diterima setelah wawancara")
+    page.click("#save-decision")
+    expect(page.locator("#decisions .decision-item")).to_have_count(2)
+    accepted = AuditLog(store["audit"]).decisions(audit_id)[-1]
+    assert (accepted["action"], accepted["employee_id"]) == ("accept", before[1])
+
+    page.reload()
+    expect(page.locator("#candidates tbody tr.candidate").first).to_be_visible()
+    reopened = int(page.locator("article.ranking").get_attribute("data-audit-id"))
+    assert reopened != audit_id, "reopening serves (and records) a new ranking"
+    items = page.locator("#decisions .decision-item")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("Diterima setelah wawancara")     # newest first
+    expect(items.nth(1)).to_contain_text("Pengalaman <b>kesehatan</b> lebih relevan")
+    expect(page.locator("#decisions .decision-list")).to_have_attribute("data-ranking-id", str(audit_id))
+    expect(page.locator("#reviewer")).to_have_value("Rina (BKPSDM)")
+    assert script_errors == []
+
+
+def test_a_decision_without_a_note_is_refused(page, server, store, script_errors):
+    audit_id = open_ranking(page, server, "2021-03-01")
+    page.fill("#reviewer", "Budi")
+    page.click("#save-decision")                            # empty note: the browser refuses
+    expect(page.locator("#note:invalid")).to_have_count(1)
+    assert page.locator("#note").evaluate("n => n.validationMessage")
+    page.fill("#note", "   ")                               # blank note: refused too
+    page.click("#save-decision")
+    expect(page.locator("#note:invalid")).to_have_count(1)
+    expect(page.locator("#decision-status")).to_have_text("")
+
+    # without the browser's check, the server refuses it with a problem document
+    page.evaluate("() => { document.getElementById('decision').noValidate = true; }")
+    page.fill("#note", "")
+    page.click("#save-decision")
+    expect(page.locator("#decision-status")).to_have_class(re.compile(r"\bfailed\b"))
+    expect(page.locator("#decision-status")).to_contain_text("(note)")
+    order = page.locator("#candidates tbody tr.candidate").evaluate_all("rs => rs.map(r => r.dataset.employee)")
+    for note in (None, "", "  \n "):
+        body = {"ranking_id": audit_id, "reviewer": "Budi", "action": "reject", "order": order,
+                "employee_id": order[0], **({} if note is None else {"note": note})}
+        response = httpx.post(f"{server}/review/api/decisions", json=body)
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["field"] == "note"
+    assert AuditLog(store["audit"]).decisions(audit_id) == []
+    with sqlite3.connect(store["audit"]) as db:
+        assert db.execute("SELECT count(*) FROM decisions WHERE ranking_id = ?", (audit_id,)).fetchone()[0] == 0
+    assert script_errors == []
+
+
+def test_english_switch_keeps_the_view_and_screenshots(page, server, tmp_path, script_errors):
+    open_ranking(page, server, "2021-01-01")
+    expect(page.locator("#show")).to_have_text("Tampilkan peringkat")
+    expect(page.locator("#candidates thead")).to_contain_text("Risiko penyesuaian")
+    page.locator("#candidates tbody tr.candidate").first.locator(".show-detail").click()
+    indonesian = tmp_path / "review-id.png"
+    page.screenshot(path=str(indonesian), full_page=True)
+
+    page.click("#lang-switch")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert "lang=en" in page.url and f"position={POSITION}" in page.url and "as_of=2021-01-01" in page.url
+    expect(page.locator("#candidates tbody tr.candidate").first).to_be_visible()
+    expect(page.locator("#show")).to_have_text("Show ranking")
+    expect(page.locator("#candidates thead")).to_contain_text("Adjustment risk")
+    expect(page.locator("#as-of")).to_have_value("2021-01-01")
+    expect(page.locator('.reason-summary li[data-reason="holds_position"]')).to_contain_text("already holds this post")
+    expect(page.locator("#lang-switch")).to_have_text("Bahasa Indonesia")
+    assert "lang=id" in page.locator("#lang-switch").get_attribute("href")
+    page.locator("#candidates tbody tr.candidate").first.locator(".show-detail").click()
+    expect(page.locator("section.detail:visible figure.shap").first).to_contain_text("SKP points")
+
+    english = tmp_path / "review-en.png"
+    page.screenshot(path=str(english), full_page=True)
+    for shot in (indonesian, english):
+        data = shot.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000, shot
+    assert script_errors == []
+
+
+def test_a_token_protects_the_review_data(store, browser):
+    proc, url = start_server(store, {"MUTASI_API_TOKEN": "s3cret"})
+    try:
+        assert httpx.get(f"{url}/review").status_code == 200            # the shell holds no data
+        for method, path in (("GET", "/review/api/model"), ("GET", "/review/api/positions?q=p"),
+                             ("POST", "/review/api/rankings"), ("POST", "/review/api/decisions")):
+            response = httpx.request(method, url + path, json={} if method == "POST" else None)
+            assert response.status_code == 401, (path, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+        assert httpx.get(f"{url}/review/api/positions?q=p", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{url}/review?position={POSITION}&as_of=2021-01-01")
+        expect(page.locator("#token-bar")).to_be_visible()
+        page.fill("#token", "s3cret")
+        page.click("#token-bar button")
+        expect(page.locator("#model-version")).to_be_visible()
+        expect(page.locator("#candidates tbody tr.candidate").first).to_be_visible()
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
