@@ -99,23 +99,30 @@ TrackingOption = Annotated[str | None, typer.Option("--tracking-uri",
 def train(data: DataOption,
           experiment: Annotated[str, typer.Option(help="MLflow experiment name.")] = "mutasi",
           tracking_uri: TrackingOption = None,
-          seed: Annotated[int, typer.Option(help="Random seed of the boosters.")] = 7) -> None:
-    """Validate, build the training table, train, evaluate, log to MLflow and register."""
+          seed: Annotated[int, typer.Option(help="Random seed of the boosters.")] = 7,
+          min_impact_ratio: Annotated[float, typer.Option(
+              help="Fairness gate: lowest acceptable impact ratio (four-fifths rule).")] = 0.8,
+          force_champion: Annotated[str | None, typer.Option(
+              help="Give champion even if the fairness audit fails; the reason is recorded.")] = None):
+    """Validate, build the training table, train, evaluate, audit, log to MLflow and register."""
     from features.io import DatasetError
+    from training.fairness import FairnessSettings
     from training.fit import FitSettings
     from training.pipeline import summary_lines
     from training.pipeline import train as run
 
     quiet_libraries()
     try:
-        result = run(data, experiment=experiment, tracking_uri=tracking_uri,
-                     settings=FitSettings(seed=seed), progress=say)
+        result = run(data, experiment=experiment, tracking_uri=tracking_uri, settings=FitSettings(seed=seed),
+                     progress=say, fairness=FairnessSettings(min_impact_ratio=min_impact_ratio),
+                     force_champion=force_champion)
     except DatasetError as exc:
         fail(str(exc))
     for line in summary_lines(result.evaluation):
         out.print(line, highlight=False, markup=False)
     out.print(f"run {result.run_id}: version {result.version} -> {result.alias} ({result.decision})",
               highlight=False, markup=False)
+    return result
 
 
 @app.command("models")
@@ -146,18 +153,72 @@ def list_models(tracking_uri: TrackingOption = None,
 @app.command()
 def promote(version: Annotated[str, typer.Argument(help="Model version to make champion.")],
             reason: Annotated[str, typer.Option(help="Why (recorded on the version).")] = "manual promotion",
+            force: Annotated[bool, typer.Option(
+                help="Override a failed fairness audit (needs a --reason, recorded).")] = False,
             tracking_uri: TrackingOption = None) -> None:
     """Move the champion alias to VERSION by hand."""
     from mlflow.exceptions import MlflowException
 
     from models.store import connect
+    from training.registry import AuditGateError
     from training.registry import promote as move
 
+    if force and reason == "manual promotion":
+        fail("--force needs a --reason explaining the override; it is recorded on the version")
     try:
-        move(connect(tracking_uri), version, reason)
+        move(connect(tracking_uri), version, reason, force=force)
     except MlflowException as exc:
         fail(f"cannot promote version {version}: {exc.message}")
+    except AuditGateError as exc:
+        fail(str(exc))
     say(f"version {version} is now champion")
+
+
+@app.command()
+def audit(data: DataOption,
+          model: Annotated[str | None, typer.Option(help="Model version (default: the champion).")] = None,
+          as_of: Annotated[str | None, typer.Option("--as-of", help="Decision date YYYY-MM-DD.")] = None,
+          positions: Annotated[int, typer.Option(help="Posts to sample when the data has no oracle.")] = 60,
+          top_k: Annotated[int, typer.Option(help="Length of the audited top lists.")] = 10,
+          min_impact_ratio: Annotated[float, typer.Option(help="Four-fifths threshold.")] = 0.8,
+          output: Annotated[Path | None, typer.Option("--out", help="Write audit.md and audit.json here.")] = None,
+          tracking_uri: TrackingOption = None) -> None:
+    """Fairness audit of a model version: selection and scoring rates by gender, age band and
+    home region, impact ratios (four-fifths rule), error metrics by group. Exit 1 if it fails."""
+    import pandas as pd
+
+    from features.io import DatasetError, load_dataset
+    from features.names import AS_OF, ORACLE_VACANCIES_FILE
+    from features.snapshot import prepare_sources
+    from features.timeline import default_as_of
+    from models.store import MODEL_NAME, connect, load_bundle, model_uri
+    from training.fairness import FairnessSettings, run_audit
+
+    quiet_libraries()
+    try:
+        dataset = load_dataset(data)
+    except DatasetError as exc:
+        fail(str(exc))
+    connect(tracking_uri)
+    uri = f"models:/{MODEL_NAME}/{model}" if model else model_uri()
+    say(f"loading {uri}")
+    bundle = load_bundle(uri)
+    when = pd.Timestamp(as_of) if as_of else default_as_of(dataset)
+    preferred = None
+    if (data / ORACLE_VACANCIES_FILE).exists():
+        oracle = pd.read_parquet(data / ORACLE_VACANCIES_FILE)
+        if (pd.to_datetime(oracle[AS_OF]) == when).any():
+            preferred = list(oracle["position_id"].unique())
+    settings = FairnessSettings(top_k=top_k, min_impact_ratio=min_impact_ratio, max_positions=positions)
+    report = run_audit(bundle, dataset, prepare_sources(dataset), when, settings, positions=preferred)
+    out.print(report.to_markdown(), highlight=False, markup=False)
+    if output:
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "audit.md").write_text(report.to_markdown())
+        (output / "audit.json").write_text(report.to_json())
+        say(f"wrote {output / 'audit.md'} and audit.json")
+    if not report.passed:
+        raise typer.Exit(1)
 
 
 @app.command("rank")
@@ -182,9 +243,9 @@ def rank_cmd(data: DataOption,
         fail(str(exc))
     except RankingError as exc:
         fail(f"{exc.field}: {exc}")
-    document = ranking.to_document()
     request = {"position_id": position, "as_of": as_of, "top_k": top, "lang": lang}
-    document["audit_id"] = AuditLog().record_ranking("cli", request, document)
+    ranking.audit_id = AuditLog().record_ranking("cli", request, ranking.audit_summary())
+    document = ranking.to_document()
     if as_json:
         print(json.dumps(document, ensure_ascii=False))
     else:
@@ -269,7 +330,12 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Where the simulate
         simulate(out_dir, employees=employees, seed=seed, fmt="parquet", vacancies=40, force=True)
     else:
         say(f"reusing the simulated province in {out_dir}")
-    train(out_dir, experiment="mutasi", tracking_uri=tracking_uri, seed=seed)
+    result = train(out_dir, experiment="mutasi", tracking_uri=tracking_uri, seed=seed)
+    if result.alias != "champion" and "fairness audit failed" in result.decision:
+        say("the fairness audit failed (see fairness/audit.md in the run): in a real deployment a person "
+            "decides; the demo overrides it with a recorded reason")
+        promote(result.version, reason="demo on a simulated province: disparities reviewed in the audit",
+                force=True, tracking_uri=tracking_uri)
     import pandas as pd
 
     vacancies = pd.read_parquet(out_dir / ORACLE_VACANCIES_FILE)

@@ -65,7 +65,16 @@ class Ranking(BaseModel):
     n_eligible: int = 0
     policy: str = ""
     language: Literal["id", "en"] = "id"
+    audit_id: int | None = Field(None, description="Entry of the audit log that recorded this ranking")
 
     def to_document(self) -> dict:
         """The contract's JSON document as a plain dict (dates as ISO strings)."""
         return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """The same document serialised directly (fast: thousands of excluded entries)."""
+        return self.model_dump_json()
+
+    def audit_summary(self) -> dict:
+        """What the audit log keeps: the document without the excluded list."""
+        return self.model_dump(mode="json", exclude={"excluded"})

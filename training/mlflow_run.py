@@ -18,7 +18,7 @@ from models.store import (
 )
 from training import evaluate as ev
 from training import plots
-from training.registry import apply_aliases, compare, current_champion
+from training.registry import AUDIT_TAG, apply_aliases, compare, current_champion, gate
 from training.tracking import row_counts
 
 SAMPLE_ROWS = 200
@@ -35,6 +35,7 @@ def ensure_experiment(client, name: str, uri: str) -> str:
 
 def write_artifacts(folder: Path, fitted, evaluated, table: pd.DataFrame) -> None:
     """Evaluation table, calibration plot, feature importance, SHAP summary."""
+    folder.mkdir(parents=True, exist_ok=True)
     evaluated.table.to_csv(folder / "evaluation.csv", index=False)
     evaluated.calibration.to_csv(folder / "calibration.csv", index=False)
     plots.calibration_plot(evaluated.calibration, folder / "calibration.png")
@@ -57,45 +58,64 @@ def champion_metrics(client, name: str, table, fitted) -> tuple[dict | None, str
         return {"performance_spearman": float("-inf"), "risk_brier": float("inf")}, champ.version
 
 
-def log_and_register(dataset, table, fitted, evaluated, info: dict, experiment: str,
-                     tracking_override: str | None, settings, model_name: str,
-                     say: Callable[[str], None], card: Callable[[dict], str]):
-    """Log everything to one run, register the model and decide its alias."""
+def log_and_register(run, experiment: str, tracking_override: str | None, model_name: str,
+                     force_champion: str | None, say: Callable[[str], None]):
+    """Log a :class:`~training.pipeline.TrainedRun` to one MLflow run, register the model
+    and decide its alias (champion only if no worse than the current one and, unless
+    forced with a recorded reason, only if its fairness audit passed)."""
     import mlflow
 
     from models.pyfunc import log_bundle
     from training.pipeline import TrainResult
 
+    fitted, evaluated, table, audit = run.fitted, run.evaluated, run.table, run.audit
     uri = tracking_uri(tracking_override)
     client = connect(tracking_override)
     experiment_id = ensure_experiment(client, experiment, uri)
     say(f"logging to MLflow at {uri} (experiment {experiment!r})")
-    metrics = {**ev.flat_metrics(evaluated.table), **{f"promotion_{k}": v for k, v in evaluated.promotion.items()}}
-    with tempfile.TemporaryDirectory() as tmp, mlflow.start_run(experiment_id=experiment_id) as run:
+    metrics = {**ev.flat_metrics(evaluated.table), **{f"promotion_{k}": v for k, v in evaluated.promotion.items()},
+               **audit_metrics(audit)}
+    with tempfile.TemporaryDirectory() as tmp, mlflow.start_run(experiment_id=experiment_id) as mlrun:
         folder = Path(tmp)
-        mlflow.log_params({**settings.params(), **fitted.bundle.metadata, "n_events": len(table)})
-        mlflow.set_tags({"git_commit": info["git_commit"], "data_fingerprint": info["data_fingerprint"]})
-        mlflow.log_params(row_counts(dataset))
+        mlflow.log_params({**run.settings.params(), **fitted.bundle.metadata, "n_events": len(table)})
+        mlflow.set_tags({"git_commit": run.info["git_commit"], "data_fingerprint": run.info["data_fingerprint"],
+                         AUDIT_TAG: "passed" if audit.passed else "failed"})
+        mlflow.log_params(row_counts(run.dataset))
         mlflow.log_metrics(metrics)
-        write_artifacts(folder, fitted, evaluated, table)
-        mlflow.log_artifacts(str(folder), artifact_path="evaluation")
+        write_artifacts(folder / "evaluation", fitted, evaluated, table)
+        mlflow.log_artifacts(str(folder / "evaluation"), artifact_path="evaluation")
+        mlflow.log_text(audit.to_markdown(), "fairness/audit.md")
+        mlflow.log_text(audit.to_json(), "fairness/audit.json")
         bundle_dir = str(fitted.bundle.save(folder / "bundle"))
         code = [str(Path(features.__file__).parent), str(Path(models.__file__).parent)]
         say("logging the pyfunc model")
         model_info = log_bundle(bundle_dir, table.sample(min(SAMPLE_ROWS, len(table)), random_state=0), code)
         champion, champion_version = champion_metrics(client, model_name, table, fitted)
-        comparison = compare(evaluated.promotion, champion, champion_version)
+        comparison = gate(compare(evaluated.promotion, champion, champion_version), audit.passed, force_champion)
         say(comparison.reason)
         mlflow.set_tag("registry_decision", comparison.reason)
         version = mlflow.register_model(model_info.model_uri, model_name).version
         try:
             alias = apply_aliases(client, version, comparison.promote, model_name)
             client.set_model_version_tag(model_name, version, "decision", comparison.reason)
-            text = card({"version": f"v{version}"})
+            client.set_model_version_tag(model_name, version, AUDIT_TAG, "passed" if audit.passed else "failed")
+            if force_champion and not audit.passed:
+                client.set_model_version_tag(model_name, version, "audit_override", force_champion)
+            text = run.card(f"v{version}")
             mlflow.log_text(text, "model_card.md")
             client.update_model_version(model_name, version, description=text[:4000])
         except BaseException:
             client.delete_model_version(model_name, version)   # no half-registered version
             raise
         say(f"registered {model_name} v{version} as {alias}")
-        return TrainResult(run.info.run_id, str(version), alias, comparison.reason, evaluated.table, metrics)
+        return TrainResult(mlrun.info.run_id, str(version), alias, comparison.reason, evaluated.table, metrics)
+
+
+def audit_metrics(audit) -> dict[str, float]:
+    """The audit's verdict and the lowest impact ratio per attribute (groups with enough data)."""
+    out = {"fairness_passed": float(audit.passed), "fairness_flagged_groups": float(len(audit.flagged()))}
+    rates = audit.rates[audit.rates["enough_data"]]
+    for attribute, rows in rates.groupby("attribute"):
+        out[f"fairness_{attribute}_min_selection_impact_ratio"] = float(rows["selection_impact_ratio"].min())
+        out[f"fairness_{attribute}_min_scoring_impact_ratio"] = float(rows["scoring_impact_ratio"].min())
+    return {k: v for k, v in out.items() if v == v}

@@ -17,7 +17,7 @@ from features import columns as c
 from features.io import Dataset, load_dataset
 from features.names import FAILURE, FOLLOWED_UP, PERFORMANCE
 from features.snapshot import prepare_sources
-from features.timeline import dataset_end
+from features.timeline import dataset_end, default_as_of
 from features.training_table import build_training_table
 from models.bundle import PERFORMANCE_MODEL, RISK_MODEL, RankerBundle
 from models.spec import FeatureSpec
@@ -25,6 +25,7 @@ from models.store import EXPERIMENT, MODEL_NAME
 from training import evaluate as ev
 from training.baselines import LinearBaseline
 from training.card import model_card
+from training.fairness import AuditReport, FairnessSettings, run_audit
 from training.fit import FitSettings, fit_booster, fit_calibration
 from training.split import TemporalSplit, temporal_split
 from training.tracking import data_fingerprint, git_commit
@@ -109,10 +110,39 @@ class Stages:
         self.progress(f"[{time.perf_counter() - self.started:6.1f}s] {message}")
 
 
+@dataclass(frozen=True)
+class TrainedRun:
+    """Everything one training run produced, ready to be logged and registered."""
+
+    dataset: Dataset
+    table: pd.DataFrame
+    fitted: Fitted
+    evaluated: Evaluated
+    audit: AuditReport
+    info: dict
+    settings: FitSettings
+
+    def card(self, version: str) -> str:
+        return model_card({**self.info, "version": version}, self.evaluated.table,
+                          self.fitted.bundle.spec.features, self.audit.to_markdown())
+
+
+def audit_ranker(fitted: Fitted, dataset: Dataset, table: pd.DataFrame, oracle: pd.DataFrame | None,
+                 settings: FairnessSettings) -> AuditReport:
+    """The fairness audit at the dataset's default decision date, on the oracle's vacancies
+    when there are some, else on a seeded sample of posts."""
+    preferred = list(oracle[c.POSITION_ID].unique()) if oracle is not None else None
+    return run_audit(fitted.bundle, dataset, prepare_sources(dataset), default_as_of(dataset), settings,
+                     positions=preferred, perf_rows=table.iloc[fitted.perf_split.test],
+                     risk_rows=table.iloc[fitted.risk_split.test])
+
+
 def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | None = None,
           settings: FitSettings = FitSettings(), progress: Progress | None = None,
-          model_name: str = MODEL_NAME) -> TrainResult:
-    """The whole ``mutasi train`` job."""
+          model_name: str = MODEL_NAME, fairness: FairnessSettings = FairnessSettings(),
+          force_champion: str | None = None) -> TrainResult:
+    """The whole ``mutasi train`` job. ``force_champion`` (a reason, recorded) lets a
+    version whose fairness audit failed take ``champion`` anyway."""
     say = Stages(progress or (lambda _m: None))
     say(f"loading and validating {data}")
     dataset = load_dataset(data)                      # DatasetError here: no run is created
@@ -123,13 +153,17 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
             "git_commit": git_commit(), "model_name": model_name}
     say(f"fitting on {len(table):,} transfer events")
     fitted = fit_ranker(dataset, table, settings, metadata=info)
-    say("evaluating on the test period" + (" and the oracle" if ev.read_oracle(data) is not None else ""))
-    evaluated = evaluate_ranker(fitted, dataset, table, ev.read_oracle(data), say)
+    oracle = ev.read_oracle(data)
+    say("evaluating on the test period" + (" and the oracle" if oracle is not None else ""))
+    evaluated = evaluate_ranker(fitted, dataset, table, oracle, say)
+    say("fairness audit")
+    audit = audit_ranker(fitted, dataset, table, oracle, fairness)
+    say(f"fairness audit {'passed' if audit.passed else 'FAILED'}: "
+        f"{len(audit.flagged())} flagged group(s) over {audit.positions} vacancies")
     from training.mlflow_run import log_and_register
 
-    return log_and_register(dataset, table, fitted, evaluated, info, experiment, tracking_uri,
-                            settings, model_name, say, card=lambda extra: model_card(
-                                {**info, **extra}, evaluated.table, fitted.bundle.spec.features))
+    run = TrainedRun(dataset, table, fitted, evaluated, audit, info, settings)
+    return log_and_register(run, experiment, tracking_uri, model_name, force_champion, say)
 
 
 def summary_lines(evaluation: pd.DataFrame) -> list[str]:

@@ -44,6 +44,19 @@ def _no_worse(new: float, old: float, higher_is_better: bool) -> bool:
     return new >= old - TOLERANCE if higher_is_better else new <= old + TOLERANCE
 
 
+def gate(comparison: Comparison, audit_passed: bool, force_reason: str | None) -> Comparison:
+    """The fairness gate: a version whose audit failed never takes ``champion`` unless a
+    person forces it with a recorded reason."""
+    if not comparison.promote or audit_passed:
+        return comparison
+    if force_reason:
+        return Comparison(comparison.new, comparison.champion, comparison.champion_version,
+                          f"{comparison.reason}; fairness audit FAILED, champion forced: {force_reason}")
+    return Comparison(comparison.new, comparison.champion, comparison.champion_version,
+                      "keep champion: fairness audit failed (see fairness/audit.md); "
+                      "`mutasi promote VERSION --force --reason ...` overrides it with a recorded reason")
+
+
 def current_champion(client, name: str = MODEL_NAME):
     """The model version holding ``champion``, or None."""
     from mlflow.exceptions import MlflowException
@@ -61,11 +74,24 @@ def apply_aliases(client, version: str, promote: bool, name: str = MODEL_NAME) -
     return alias
 
 
-def promote(client, version: str, reason: str, name: str = MODEL_NAME) -> None:
-    """Move ``champion`` to ``version`` by hand, recording who-knows-why on the version."""
-    client.get_model_version(name, version)          # fails clearly on an unknown version
+AUDIT_TAG = "fairness_audit"
+
+
+class AuditGateError(RuntimeError):
+    """Promotion refused: the version's fairness audit failed and no override was given."""
+
+
+def promote(client, version: str, reason: str, name: str = MODEL_NAME, force: bool = False) -> None:
+    """Move ``champion`` to ``version`` by hand, recording the reason on the version. A
+    version whose fairness audit failed needs ``force`` (the reason is then the override)."""
+    found = client.get_model_version(name, version)          # fails clearly on an unknown version
+    if (found.tags or {}).get(AUDIT_TAG) == "failed" and not force:
+        raise AuditGateError(f"version {version} failed its fairness audit: promote it with --force and a "
+                             "--reason that will be recorded")
     client.set_registered_model_alias(name, CHAMPION, version)
     client.set_model_version_tag(name, version, "promoted_by_hand", reason or "manual promotion")
+    if force:
+        client.set_model_version_tag(name, version, "audit_override", reason)
 
 
 def list_versions(client, name: str = MODEL_NAME) -> list[dict]:

@@ -142,7 +142,7 @@ def review_router(app: FastAPI) -> APIRouter:
             return problem(404 if exc.field == "position_id" else 422, "cannot rank", str(exc), exc.field)
         document = result.to_document()
         caller = f"review:{body.reviewer.strip()}" if body.reviewer and body.reviewer.strip() else "review"
-        audit_id = state.audit.record_ranking(caller, request.model_dump(mode="json"), document)
+        audit_id = state.audit.record_ranking(caller, request.model_dump(mode="json"), result.audit_summary())
         return render("ranking.html", body.lang, headers={"X-Audit-Id": str(audit_id)},
                       **ranking_view(document, audit_id, body.lang))
 

@@ -11,7 +11,7 @@ from models.store import CHAMPION, MODEL_NAME, connect
 from serving.champion import ChampionCache
 from training import mlflow_run
 from training.pipeline import train
-from training.registry import compare, list_versions, promote
+from training.registry import AUDIT_TAG, AuditGateError, compare, list_versions, promote
 
 from cloned_dataset import cloned_tables
 from tiny_dataset import write_tables
@@ -101,3 +101,39 @@ def test_bad_data_stops_before_any_run(home, tmp_path):
     with pytest.raises(DatasetError):
         train(bad)
     assert not (home / "home" / "mlflow.db").exists()
+
+
+def test_manual_promotion_of_a_failed_audit_needs_force(home, data):
+    train(data)
+    train(data)
+    client = connect()
+    client.set_model_version_tag(MODEL_NAME, "1", AUDIT_TAG, "failed")
+    with pytest.raises(AuditGateError):
+        promote(client, "1", "rollback")
+    assert str(client.get_model_version_by_alias(MODEL_NAME, CHAMPION).version) == "2"
+    promote(client, "1", "board decision 12/2026 after review", force=True)
+    assert client.get_model_version(MODEL_NAME, "1").tags["audit_override"] == "board decision 12/2026 after review"
+
+
+def test_audit_is_logged_and_recorded_on_the_version(home, data, tmp_path):
+    result = train(data)
+    client = connect()
+    version = client.get_model_version(MODEL_NAME, result.version)
+    assert version.tags[AUDIT_TAG] in ("passed", "failed")
+    run = client.get_run(result.run_id)
+    assert "fairness_passed" in run.data.metrics
+    files = {f.path for f in client.list_artifacts(result.run_id, "fairness")}
+    assert files == {"fairness/audit.md", "fairness/audit.json"}
+    card = client.download_artifacts(result.run_id, "model_card.md", str(tmp_path))
+    assert "## Fairness audit" in open(card).read() and "Audit " in open(card).read()
+
+
+def test_audit_command(home, data, tmp_path):
+    import subprocess
+    import sys
+
+    train(data)
+    done = subprocess.run([sys.executable, "-m", "mutasi.cli", "audit", "--data", str(data), "--out",
+                           str(tmp_path / "audit")], capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert (tmp_path / "audit" / "audit.json").exists() and "| gender |" in done.stdout
