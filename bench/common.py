@@ -2,7 +2,7 @@
 in a fresh spawned process (wall time and the process's peak resident memory)."""
 
 import multiprocessing as mp
-import resource
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,8 +30,15 @@ def _child(fn: Callable, args: tuple, queue) -> None:
     except Exception as exc:  # report, the parent decides
         result, error = None, f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put((result, seconds, peak_mb, error))
+    queue.put((result, seconds, peak_rss_mb(), error))
+
+
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """Peak resident memory of a process (VmHWM). Not ru_maxrss: on Linux that keeps the
+    parent's size across fork and exec, so every child would seem at least as big."""
+    with open(f"/proc/{pid}/status") as status:
+        kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+    return kb / 1024
 
 
 def measure(fn: Callable, *args) -> dict:
@@ -46,3 +53,9 @@ def measure(fn: Callable, *args) -> dict:
     if error:
         raise RuntimeError(error)
     return {"result": result, "seconds": seconds, "peak_rss_mb": peak_mb}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -14,7 +14,7 @@ from typing import Literal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -161,10 +161,9 @@ def create_app(context: ServingContext, champion: ChampionCache, audit: AuditLog
         except RankingError as exc:
             status = 404 if exc.field in ("position_id", "unit_id") else 422
             return problem(status, "cannot rank", str(exc), exc.field)
-        document = ranking.to_document()
         caller = request.headers.get("x-caller") or (request.client.host if request.client else who)
-        document["audit_id"] = state.audit.record_ranking(caller, body.model_dump(mode="json"), document)
-        return JSONResponse(document)
+        ranking.audit_id = state.audit.record_ranking(caller, body.model_dump(mode="json"), ranking.audit_summary())
+        return Response(ranking.to_json(), media_type="application/json")
 
     from serving.web import mount_review  # the reviewer page under /review (issue 5)
     mount_review(app)

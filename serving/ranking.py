@@ -20,6 +20,7 @@ from features.eligibility import (
     position_reasons,
 )
 from features.pairs import DISTANCE_KM, PositionTable, haversine_km, pair_features
+from models.bundle import RankerBundle
 from models.policy import ScorePolicy
 from serving.champion import ServedModel
 from serving.context import ServingContext
@@ -105,6 +106,36 @@ def _pool_masks(context: ServingContext, view: Columns, positions: PositionTable
     return masks
 
 
+@dataclass(frozen=True)
+class ScoredPool:
+    """Everyone at the decision date against one post: why each excluded employee is out,
+    and the eligible candidates with their features, model matrix and predictions."""
+
+    view: Columns               # every employee's snapshot
+    reasons: np.ndarray         # ';'-joined reason codes, '' when eligible
+    candidates: Columns         # the eligible rows of ``view``
+    frame: Columns              # candidates' snapshot and pair features
+    x: np.ndarray
+    performance: np.ndarray
+    risk: np.ndarray
+    score: np.ndarray
+
+
+def score_pool(context: ServingContext, bundle: RankerBundle, positions: PositionTable, position_id: str,
+               when: pd.Timestamp, options: RankingOptions) -> ScoredPool:
+    """Eligibility, pool filters, pair features and both models for one post."""
+    view = context.snapshot_columns(when)
+    ids = np.full(len(view), position_id, dtype=object)
+    masks = context.employee_masks(when, options.rules) | position_reasons(view, positions, ids, options.rules)
+    masks |= _pool_masks(context, view, positions, position_id, options.pool)
+    reasons = join_reasons(masks, len(view))
+    cand = view.take(np.flatnonzero(reasons == ""))
+    frame = cand.merge(pair_features(cand, positions, ids[: len(cand)]))
+    x = bundle.matrix(frame)
+    perf, risk = bundle.predict_matrix(x)
+    return ScoredPool(view, reasons, cand, frame, x, perf, risk, options.policy.score(perf, risk))
+
+
 def rank(context: ServingContext, served: ServedModel, position_id: str, as_of=None,
          options: RankingOptions = RankingOptions(), vacancy: Vacancy | None = None) -> Ranking:
     """The ranking document for one vacancy."""
@@ -115,17 +146,10 @@ def rank(context: ServingContext, served: ServedModel, position_id: str, as_of=N
     pid = vacancy.position_id if vacancy else position_id
     positions = _positions_for(context, pid, vacancy)
     when = resolve_as_of(context, as_of)
-    view = context.snapshot_columns(when)
-    ids = np.full(len(view), pid, dtype=object)
-    masks = context.employee_masks(when, options.rules) | position_reasons(view, positions, ids, options.rules)
-    masks |= _pool_masks(context, view, positions, pid, options.pool)
-    reasons = join_reasons(masks, len(view))
-    cand = view.take(np.flatnonzero(reasons == ""))
-    frame = cand.merge(pair_features(cand, positions, ids[: len(cand)]))
     bundle = served.bundle
-    x = bundle.matrix(frame)
-    perf, risk = bundle.predict_matrix(x)
-    score = options.policy.score(perf, risk)
+    pool = score_pool(context, bundle, positions, pid, when, options)
+    view, reasons, cand, frame, x = pool.view, pool.reasons, pool.candidates, pool.frame, pool.x
+    perf, risk, score = pool.performance, pool.risk, pool.score
     top = np.argsort(-score, kind="stable")[: options.top_k]
     if len(top):            # nothing to explain when nobody is eligible
         contrib = contributions(bundle, x[top])

@@ -50,21 +50,22 @@ def number(value: float, lang: str, digits: int = 1) -> str:
     return text.replace(".", ",") if lang == "id" else text
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The Indonesian (default) or English word of a pair."""
     return pair[0] if lang == "id" else pair[1]
 
 
 def domain_name(code, lang: str) -> str:
     if not isinstance(code, str):
         return "?" if lang == "en" else "tidak diketahui"
-    return _pick(DOMAIN_NAMES.get(code, (code.replace("_", " "),) * 2), lang)
+    return pick(DOMAIN_NAMES.get(code, (code.replace("_", " "),) * 2), lang)
 
 
 def competency_name(code: str, lang: str) -> str:
     if code.startswith(v.TECHNICAL_PREFIX):
         domain = domain_name(code[len(v.TECHNICAL_PREFIX):], lang)
         return f"teknis {domain}" if lang == "id" else f"{domain} technical"
-    return _pick(COMPETENCY_NAMES.get(code, (code, code)), lang)
+    return pick(COMPETENCY_NAMES.get(code, (code, code)), lang)
 
 
 def _gap_text(name: str, gap: float, lang: str) -> str:
@@ -83,7 +84,7 @@ def _gap_text(name: str, gap: float, lang: str) -> str:
 def _yes_no(flag, yes: tuple[str, str], no: tuple[str, str], lang: str) -> str:
     if flag is None or (isinstance(flag, float) and math.isnan(flag)):
         return "tidak diketahui" if lang == "id" else "unknown"
-    return _pick(yes if flag else no, lang)
+    return pick(yes if flag else no, lang)
 
 
 # feature -> (Indonesian template, English template); {v} is the formatted value
@@ -160,13 +161,13 @@ def describe(feature: str, value, row: dict, lang: str = "id") -> str:
         return _yes_no(None if _missing(value) else bool(value), yes, no, lang)
     if feature in (s.LAST_SCORE, s.PREV_SCORE):
         which = ("SKP terakhir", "Last SKP") if feature == s.LAST_SCORE else ("SKP sebelumnya", "Previous SKP")
-        name = _pick(RATING_NAMES.get(int(value), ("?", "?")), lang) if not _missing(value) else "-"
-        return f"{_pick(which, lang)}: {name}"
+        name = pick(RATING_NAMES.get(int(value), ("?", "?")), lang) if not _missing(value) else "-"
+        return f"{pick(which, lang)}: {name}"
     if feature in (s.LAST_WORK_RESULT, s.LAST_WORK_BEHAVIOR):
         which = (("Hasil kerja terakhir", "Last work result") if feature == s.LAST_WORK_RESULT
                  else ("Perilaku kerja terakhir", "Last work behaviour"))
-        name = _pick(EXPECTATION_NAMES.get(int(value), ("?", "?")), lang) if not _missing(value) else "-"
-        return f"{_pick(which, lang)}: {name}"
+        name = pick(EXPECTATION_NAMES.get(int(value), ("?", "?")), lang) if not _missing(value) else "-"
+        return f"{pick(which, lang)}: {name}"
     if feature == s.GRADE_RANK:
         return f"{'Golongan' if lang == 'id' else 'Grade'} {GRADE_BY_RANK.get(int(value), '?') if not _missing(value) else '-'}"
     if feature == s.EDUCATION_RANK:
@@ -174,15 +175,15 @@ def describe(feature: str, value, row: dict, lang: str = "id") -> str:
         return f"{'Pendidikan' if lang == 'id' else 'Education'} {level}"
     if feature in (s.CURRENT_POSITION_TYPE, p.TARGET_POSITION_TYPE):
         which = ("Jabatan sekarang", "Current post") if feature == s.CURRENT_POSITION_TYPE else ("Jabatan tujuan", "Target post")
-        kind = _pick(POSITION_TYPE_NAMES.get(str(value), (str(value), str(value))), lang)
-        return f"{_pick(which, lang)}: {kind}"
+        kind = pick(POSITION_TYPE_NAMES.get(str(value), (str(value), str(value))), lang)
+        return f"{pick(which, lang)}: {kind}"
     if feature == p.TARGET_DOMAIN:
         return f"{'Bidang jabatan' if lang == 'id' else 'Field of the post'}: {domain_name(value, lang)}"
     template = TEMPLATES.get(feature)
     if template is None:
         return feature
     shown = "-" if _missing(value) else number(float(value), lang, 0 if feature == p.DISTANCE_KM else 1)
-    return _pick(template, lang).format(v=shown)
+    return pick(template, lang).format(v=shown)
 
 
 def labelled(feature: str) -> bool:

@@ -5,6 +5,8 @@ exclusion reason code (contract section 4 and the pool filters). An unknown key 
 falls back to itself, so a new reason shows up readable rather than breaking the page.
 """
 
+from serving.texts import pick
+
 LANGS = ("id", "en")
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -107,10 +109,6 @@ UI: dict[str, tuple[str, str]] = {
     "decided_order": ("urutan", "order"), "error": ("Gagal", "Failed"),
     "note_required": ("Catatan wajib diisi.", "A note is required."),
 }
-
-
-def pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "en" else pair[0]
 
 
 def ui(key: str, lang: str) -> str:

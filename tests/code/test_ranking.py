@@ -130,3 +130,15 @@ def test_pool_filters_exclude_with_a_reason(context, served, pool, reason):
 def test_pool_filter_keeps_matching_candidates(context, served):
     kept = rank(context, served, "p3", AS_OF, RankingOptions(pool=PoolFilter(regions=("r1",), max_distance_km=500)))
     assert [c.employee_id for c in kept.candidates] == ["e1"]
+
+
+def test_batch_scores_match_the_rankings(context, served):
+    from serving.batch import score_vacancies
+
+    batch = score_vacancies(context, served, ["p2", "p3"], AS_OF).set_index(["position_id", "employee_id"])
+    for pid in ("p2", "p3"):
+        for cand in rank(context, served, pid, AS_OF).candidates:
+            row = batch.loc[(pid, cand.employee_id)]
+            assert row["score"] == pytest.approx(cand.score, abs=1e-4)
+            assert row["adjustment_risk"] == pytest.approx(cand.adjustment_risk, abs=1e-4)
+    assert len(batch) == sum(rank(context, served, pid, AS_OF).n_eligible for pid in ("p2", "p3"))

@@ -73,3 +73,23 @@ def test_eligibility_reasons(tiny):
 def test_eligibility_unknown_position(tiny):
     with pytest.raises(KeyError, match="nope"):
         evaluate_eligibility(tiny, ["nope"], "2020-01-01")
+
+
+def test_optional_tables_absent_still_builds_and_ranks(tables, tmp_path):
+    """exits, preferences and training_catalog may be absent (contract section 1)."""
+    from features.io import load_dataset
+    from serving.champion import ChampionCache
+    from serving.context import ServingContext
+    from serving.ranking import rank
+    from synthetic_bundle import synthetic_bundle
+    from tiny_dataset import write_tables
+
+    for name in ("exits", "preferences", "training_catalog"):
+        del tables[name]
+    dataset = load_dataset(write_tables(tables, tmp_path / "ds"))
+    assert dataset.exits.empty and dataset.preferences.empty and dataset.catalog_is_default
+    table = build_training_table(dataset)
+    assert len(table) == 2 and table["willing_to_relocate"].isna().all()
+    served = ChampionCache.fixed(synthetic_bundle(dataset.training_catalog)).get()
+    ranking = rank(ServingContext.from_dataset(dataset), served, "p3", "2020-01-01")
+    assert [c.employee_id for c in ranking.candidates] == ["e1"]
