@@ -59,9 +59,6 @@ class Columns:
         picked = [(name, self._arrays[name]) for name in names if name in self._arrays]
         return [{name: a[i] for name, a in picked} for i in range(self._rows)]
 
-    def to_frame(self, index: pd.Index | None = None) -> pd.DataFrame:
-        return pd.DataFrame(self._arrays, index=index)
-
 
 def floats(frame, name: str) -> np.ndarray:
     """A column of a DataFrame or ``Columns`` as float64 (missing as NaN)."""

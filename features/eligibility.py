@@ -11,7 +11,6 @@ import pandas as pd
 from features import columns as c
 from features import snapshot as s
 from features.arrays import floats, objects
-from features.asof import AsOfQuery
 from features.io import Dataset
 from features.names import AS_OF
 from features.pairs import PositionTable
@@ -121,7 +120,7 @@ def evaluate_eligibility(dataset: Dataset, position_ids, as_of,
     """Every employee against every position at ``as_of``: one row per (position, employee)
     with ``eligible`` and ``reasons`` (';'-joined codes, '' when eligible)."""
     src = s.prepare_sources(dataset)
-    snap = s.build_snapshot(src, AsOfQuery.at(dataset.employees[c.EMPLOYEE_ID], as_of))
+    snap = s.snapshot_at(src, dataset.employees[c.EMPLOYEE_ID], as_of)
     positions = PositionTable.from_dataset(dataset)
     unknown = [pid for pid in position_ids if pid not in positions.attributes.index]
     if unknown:

@@ -384,3 +384,8 @@ def build_snapshot(src: Sources, query: AsOfQuery) -> pd.DataFrame:
         for name, values in step(src, query).items():
             out[name] = values.to_numpy() if isinstance(values, pd.Series) else values
     return pd.DataFrame(out)
+
+
+def snapshot_at(src: Sources, employee_ids, as_of) -> pd.DataFrame:
+    """The snapshot of ``employee_ids`` at one date."""
+    return build_snapshot(src, AsOfQuery.at(employee_ids, as_of))

@@ -6,7 +6,6 @@ open (missing). The contract leaves the end of an assignment optional; this is t
 place that decides what it means.
 """
 
-import numpy as np
 import pandas as pd
 
 from features import columns as c
@@ -57,10 +56,3 @@ def default_as_of(dataset: Dataset) -> pd.Timestamp:
     """The first day after the dataset's end: every record of the export is then known."""
     return dataset_end(dataset) + ONE_DAY
 
-
-def holds_on(table: pd.DataFrame, dates: pd.Series | np.ndarray) -> np.ndarray:
-    """Whether each stint row covers the matching date (start ≤ date ≤ last day)."""
-    dates = pd.to_datetime(pd.Series(dates)).to_numpy()
-    start = table[c.START_DATE].to_numpy()
-    last = table[LAST_DAY].to_numpy()
-    return (start <= dates) & (pd.isna(last) | (dates <= last))

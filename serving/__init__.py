@@ -10,6 +10,7 @@ The dataset directory comes from ``data=`` or ``$MUTASI_DATA``; the model from t
 registry (``$MLFLOW_TRACKING_URI`` or the local store). Both are loaded once and cached.
 """
 
+import dataclasses
 import os
 import threading
 from pathlib import Path
@@ -50,10 +51,7 @@ def rank_candidates(position_id: str, as_of=None, top_k: int = 10, *, data=None,
                     options: RankingOptions | None = None, vacancy: Vacancy | None = None,
                     tracking_uri: str | None = None, champion: ChampionCache | None = None) -> Ranking:
     """Rank the eligible candidates for ``position_id`` (or an ad-hoc ``vacancy``)."""
-    base = options or RankingOptions()
-    opts = RankingOptions(top_k=top_k, lang=lang, pool=base.pool, policy=base.policy, rules=base.rules,
-                          explanations_per_target=base.explanations_per_target,
-                          recommendations_per_candidate=base.recommendations_per_candidate)
+    opts = dataclasses.replace(options or RankingOptions(), top_k=top_k, lang=lang)
     served = (champion or champion_for(tracking_uri)).get()
     return rank(context_for(data), served, position_id, as_of, opts, vacancy)
 

@@ -12,11 +12,10 @@ import pandas as pd
 
 from features import columns as c
 from features.arrays import Columns
-from features.candidates import snapshot_at
 from features.eligibility import EligibilityRules, employee_reasons
 from features.io import Dataset, load_dataset
 from features.pairs import PositionTable
-from features.snapshot import Sources, prepare_sources
+from features.snapshot import Sources, prepare_sources, snapshot_at
 from features.timeline import default_as_of
 from serving.recommend import CatalogIndex
 

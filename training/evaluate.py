@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from features import columns as c
-from features.candidates import candidates_for, snapshot_at
+from features.candidates import candidates_for
 from features.io import Dataset
 from features.names import (
     AS_OF,
@@ -19,7 +19,7 @@ from features.names import (
     TRUE_FAILURE_PROB,
 )
 from features.pairs import PositionTable
-from features.snapshot import Sources
+from features.snapshot import Sources, snapshot_at
 from models.bundle import RankerBundle
 from training import metrics as m
 from training.baselines import (

@@ -19,11 +19,11 @@ from scipy.stats import fisher_exact
 from sklearn.metrics import mean_absolute_error
 
 from features import columns as c
-from features.candidates import candidates_for, snapshot_at
+from features.candidates import candidates_for
 from features.io import Dataset
 from features.names import AS_OF, FAILURE, PERFORMANCE
 from features.pairs import PositionTable
-from features.snapshot import Sources
+from features.snapshot import Sources, snapshot_at
 from models.bundle import RankerBundle
 from models.policy import ScorePolicy
 from training import metrics as m
