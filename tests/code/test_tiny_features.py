@@ -81,6 +81,7 @@ def test_optional_tables_absent_still_builds_and_ranks(tables, tmp_path):
     from serving.champion import ChampionCache
     from serving.context import ServingContext
     from serving.ranking import rank
+
     from synthetic_bundle import synthetic_bundle
     from tiny_dataset import write_tables
 
