@@ -43,9 +43,8 @@ class FeatureSpec:
         out = np.empty((len(frame), len(self.features)), dtype="float64")
         for k, name in enumerate(self.features):          # column by column: cheap on wide frames
             if name in self.categorical:
-                known = list(self.categories.get(name, ()))
-                codes = pd.Categorical(objects(frame, name), categories=known).codes
-                out[:, k] = np.where(codes < 0, np.nan, codes)
+                codes = pd.Index(self.categories.get(name, ()), dtype="object").get_indexer(objects(frame, name))
+                out[:, k] = np.where(codes < 0, np.nan, codes)          # unseen or missing code
             else:
                 out[:, k] = floats(frame, name)
         return out
