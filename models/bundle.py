@@ -15,6 +15,7 @@ import pandas as pd
 
 from models.spec import FeatureSpec
 
+POOLED_UPLIFT = "*"             # uplift key of the estimate pooled over all competencies
 PERFORMANCE_MODEL = "performance"
 RISK_MODEL = "risk"
 SCORE_MIN, SCORE_MAX = 1.0, 5.0
@@ -41,6 +42,10 @@ class RankerBundle:
     catalog: pd.DataFrame                       # training_catalog table used for recommendations
     uplift: dict[str, float] = field(default_factory=dict)   # level gained per training, by code
     metadata: dict = field(default_factory=dict)
+
+    def uplift_for(self, code: str) -> float:
+        """Level gained per training developing ``code`` (the pooled estimate if unknown)."""
+        return self.uplift.get(code, self.uplift.get(POOLED_UPLIFT, 0.0))
 
     # --- inference ---------------------------------------------------------------------------
     def matrix(self, frame: pd.DataFrame) -> np.ndarray:

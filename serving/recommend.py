@@ -9,6 +9,7 @@ all candidates and trainings in one batch. Sorted by the change in adjustment ri
 trainings that would not lower it are dropped, and a note says when none helps.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,6 @@ from models.bundle import RankerBundle
 from serving.result import TrainingRecommendation
 from serving.texts import competency_name, number
 
-POOLED = "*"
 MIN_EFFECT = 0.001      # a change in risk smaller than this is "no effect"
 MAX_LEVEL = 5.0
 LEADERSHIP = "kepemimpinan"
@@ -57,11 +57,13 @@ class CatalogIndex:
                    codes, membership)
 
 
-def what_if(rows: Columns, catalog: CatalogIndex, training_index: np.ndarray, uplift: dict[str, float]) -> Columns:
-    """``rows`` as they would be after completing the trainings ``training_index``."""
+def what_if(rows: Columns, catalog: CatalogIndex, training_index: np.ndarray,
+            uplift_for: Callable[[str], float]) -> Columns:
+    """``rows`` as they would be after completing the trainings ``training_index``;
+    ``uplift_for(code)`` is the level a training raises a competency by."""
     hours = np.nan_to_num(catalog.hours[training_index])
     develops = catalog.membership[training_index]
-    gain = np.array([uplift.get(code, uplift.get(POOLED, 0.0)) for code in catalog.codes])
+    gain = np.array([uplift_for(code) for code in catalog.codes])
     changed: dict[str, np.ndarray] = {}
     for k, code in enumerate(catalog.codes):
         level, hours_col = s.level_column(code), s.code_hours_column(code)
@@ -109,7 +111,7 @@ def recommend(bundle: RankerBundle, rows: Columns, positions: PositionTable, pos
     relevant = (gapped.astype(int) @ catalog.membership.T.astype(int)) > 0     # rows x trainings
     owner, training_index = np.nonzero(relevant)
     if len(owner):
-        variants = what_if(rows.take(owner), catalog, training_index, bundle.uplift)
+        variants = what_if(rows.take(owner), catalog, training_index, bundle.uplift_for)
         features = pair_features(variants, positions, np.full(len(variants), position_id, dtype=object))
         perf, risk = bundle.predict_matrix(bundle.matrix(variants.merge(features)))
     results = []

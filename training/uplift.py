@@ -14,8 +14,8 @@ import pandas as pd
 from features import columns as c
 from features.io import Dataset
 from features.snapshot import catalog_codes
+from models.bundle import POOLED_UPLIFT
 
-POOLED = "*"
 MAX_UPLIFT = 1.5
 PRIOR_WEIGHT = 50.0     # pairs with a training before a code's own estimate dominates
 
@@ -53,7 +53,7 @@ def estimate_uplift(dataset: Dataset, default: float = 0.3) -> dict[str, float]:
     pairs = assessment_pairs(dataset)
     pooled, _ = _coefficient(pairs) if len(pairs) else (float("nan"), 0.0)
     pooled = default if np.isnan(pooled) else float(np.clip(pooled, 0.0, MAX_UPLIFT))
-    out = {POOLED: round(pooled, 4)}
+    out = {POOLED_UPLIFT: round(pooled, 4)}
     for code, grp in pairs.groupby(c.COMPETENCY_CODE):
         own, support = _coefficient(grp)
         if np.isnan(own):
