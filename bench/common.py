@@ -13,7 +13,7 @@ OUT = Path(__file__).resolve().parent / "out"
 def province(employees: int, seed: int = 11) -> Path:
     """A simulated province of ``employees`` people, written once and reused."""
     from features.names import SIMULATION_MANIFEST_FILE
-    from features.simulator import simulate, write_simulation
+    from simulator import simulate, write_simulation
 
     path = OUT / f"province-{employees}-{seed}"
     if not (path / SIMULATION_MANIFEST_FILE).exists():

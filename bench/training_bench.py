@@ -21,7 +21,10 @@ def train_job(path: str, mutasi_home: str) -> dict:
     from training.pipeline import train
 
     # the bench serves this version afterwards, whatever the fairness audit said
-    result = train(path, force_champion="benchmark run on a simulated province")
+    from features.names import ORACLE_VACANCIES_FILE
+
+    result = train(path, force_champion="benchmark run on a simulated province",
+                   oracle=os.path.join(path, ORACLE_VACANCIES_FILE))
     return {"evaluation": result.evaluation.to_dict("records"), "version": result.version, "alias": result.alias}
 
 

@@ -14,9 +14,9 @@ import pandas as pd
 from features import columns as c
 from features.io import DATE_DTYPE
 from features.names import AS_OF
+from features.vocab import DAYS_PER_YEAR
 
 _ROW = "_query_row"
-DAYS_PER_YEAR = 365.25
 
 
 @dataclass(frozen=True)

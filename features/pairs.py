@@ -14,6 +14,7 @@ from features import columns as c
 from features import snapshot as s
 from features import vocab as v
 from features.arrays import Columns, floats, objects
+from features.geo import haversine_km
 from features.io import Dataset
 
 # --- pair feature names ---------------------------------------------------------------------
@@ -41,7 +42,6 @@ PREF_REGION_MATCH = "pref_region_match"
 
 # core competencies every post standard is expected to list (m.01..m.08, sk.01)
 CORE_COMPETENCIES = (*v.MANAGERIAL_COMPETENCIES, v.SOCIOCULTURAL_COMPETENCY)
-EARTH_RADIUS_KM = 6371.0
 
 
 def gap_column(code: str) -> str:
@@ -136,12 +136,6 @@ def _standards(position_competencies: pd.DataFrame) -> pd.DataFrame:
     wide.columns = wide.columns.astype("str")
     return wide.astype("float64")
 
-
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance in km (NaN where a coordinate is missing)."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype="float64")) for x in (lat1, lon1, lat2, lon2))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
 
 
 def float_columns(frame, names) -> np.ndarray:

@@ -56,9 +56,6 @@ class TableSpec:
     def column_names(self) -> tuple[str, ...]:
         return tuple(col.name for col in self.columns)
 
-    def column(self, name: str) -> ColumnSpec:
-        return next(col for col in self.columns if col.name == name)
-
 
 def _id(name: str, optional: bool = False) -> ColumnSpec:
     return ColumnSpec(name, Kind.ID, optional)
@@ -117,7 +114,7 @@ SPECS: dict[str, TableSpec] = {
         ), references=(_fk(c.UNIT_ID, c.UNITS),)),
         TableSpec(c.POSITION_COMPETENCIES, (c.POSITION_ID, c.COMPETENCY_CODE), (
             _id(c.POSITION_ID), _competency(c.COMPETENCY_CODE),
-            ColumnSpec(c.REQUIRED_LEVEL, Kind.INT, low=1, high=5),
+            ColumnSpec(c.REQUIRED_LEVEL, Kind.INT, low=v.MIN_LEVEL, high=v.MAX_LEVEL),
         ), references=(_fk(c.POSITION_ID, c.POSITIONS),)),
         TableSpec(c.ASSIGNMENTS, (c.EMPLOYEE_ID, c.START_DATE), (
             _id(c.EMPLOYEE_ID), _date(c.START_DATE), _id(c.POSITION_ID),
@@ -138,7 +135,7 @@ SPECS: dict[str, TableSpec] = {
         ), references=(_EMPLOYEE_FK,), intervals=((c.PERIOD_START, c.PERIOD_END),)),
         TableSpec(c.COMPETENCY_ASSESSMENTS, (c.EMPLOYEE_ID, c.ASSESSED_DATE, c.COMPETENCY_CODE), (
             _id(c.EMPLOYEE_ID), _date(c.ASSESSED_DATE), _competency(c.COMPETENCY_CODE),
-            ColumnSpec(c.LEVEL, Kind.FLOAT, low=1.0, high=5.0),
+            ColumnSpec(c.LEVEL, Kind.FLOAT, low=v.MIN_LEVEL, high=v.MAX_LEVEL),
         ), references=(_EMPLOYEE_FK,)),
         TableSpec(c.TRAININGS, (c.EMPLOYEE_ID, c.END_DATE, c.TRAINING_CODE), (
             _id(c.EMPLOYEE_ID), _date(c.END_DATE), _id(c.TRAINING_CODE),

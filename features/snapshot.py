@@ -14,7 +14,6 @@ import pandas as pd
 from features import columns as c
 from features import vocab as v
 from features.asof import (
-    DAYS_PER_YEAR,
     AsOfQuery,
     latest_before,
     sum_before,
@@ -63,8 +62,7 @@ WILLING_TO_RELOCATE = "willing_to_relocate"
 HAS_PREFERENCE = "has_preference"
 
 RECENT_YEARS = 3
-RECENT_DAYS = RECENT_YEARS * DAYS_PER_YEAR
-DEFAULT_RETIREMENT_AGE = 58
+RECENT_DAYS = RECENT_YEARS * v.DAYS_PER_YEAR
 
 
 def level_column(code: str) -> str:
@@ -129,7 +127,7 @@ def prepare_sources(dataset: Dataset) -> Sources:
 def _employees(dataset: Dataset) -> pd.DataFrame:
     emp = dataset.employees.set_index(c.EMPLOYEE_ID)
     exits = dataset.exits.set_index(c.EMPLOYEE_ID)[c.EXIT_DATE]
-    age = emp[c.RETIREMENT_AGE].fillna(DEFAULT_RETIREMENT_AGE)
+    age = emp[c.RETIREMENT_AGE].fillna(v.DEFAULT_RETIREMENT_AGE)
     return pd.DataFrame({
         c.EMPLOYMENT_STATUS: emp[c.EMPLOYMENT_STATUS],
         c.CPNS_DATE: emp[c.CPNS_DATE],
@@ -310,7 +308,7 @@ def training(src: Sources, query: AsOfQuery) -> Columns:
     out: Columns = {
         TRAINING_HOURS_TOTAL: sum_before(query, tr, c.END_DATE, c.HOURS),
         TRAINING_HOURS_3Y: sum_before(query, tr, c.END_DATE, c.HOURS, RECENT_DAYS),
-        LEADERSHIP_HOURS: sum_before(query, tr[tr[c.CATEGORY] == "kepemimpinan"], c.END_DATE, c.HOURS),
+        LEADERSHIP_HOURS: sum_before(query, tr[tr[c.CATEGORY] == v.LEADERSHIP_CATEGORY], c.END_DATE, c.HOURS),
     }
     for domain in src.domains:
         rows = tr[tr[c.DOMAIN] == domain]
@@ -331,7 +329,7 @@ def sanctions(src: Sources, query: AsOfQuery) -> Columns:
         N_SANCTIONS: sum_before(query, dis, c.START_DATE, "_one"),
         ACTIVE_SANCTION: pd.notna(running_end) & (running_end >= query.as_of),
         SERIOUS_SANCTION_DAYS_AGO: years_between(query.as_of, serious[c.START_DATE].to_numpy())
-        * DAYS_PER_YEAR,
+        * v.DAYS_PER_YEAR,
     }
 
 

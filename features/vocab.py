@@ -4,8 +4,6 @@ Ordered vocabularies map a code to a rank (1 = lowest) so that comparisons such 
 "grade below ``min_grade``" are integer comparisons.
 """
 
-import re
-
 GENDERS = ("l", "p")
 EMPLOYMENT_STATUSES = ("cpns", "pns", "pppk")
 EXIT_REASONS = ("pensiun", "mengundurkan_diri", "meninggal", "diberhentikan", "pindah_instansi")
@@ -43,9 +41,10 @@ FAILURE_EXIT_REASONS = ("mengundurkan_diri", "diberhentikan")
 
 RATINGS = ("sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang")
 RATING_SCORE = {"sangat_baik": 5, "baik": 4, "butuh_perbaikan": 3, "kurang": 2, "sangat_kurang": 1}
-GOOD_RATING_SCORE = RATING_SCORE["baik"]
 EXPECTATIONS = ("di_atas", "sesuai", "di_bawah")
 EXPECTATION_SCORE = {"di_atas": 1, "sesuai": 0, "di_bawah": -1}
+
+MIN_LEVEL, MAX_LEVEL = 1.0, 5.0                 # competency levels (required and assessed)
 
 SANCTION_LEVELS = ("ringan", "sedang", "berat")
 SERIOUS_SANCTION_LEVELS = ("sedang", "berat")
@@ -54,18 +53,14 @@ MANAGERIAL_COMPETENCIES = tuple(f"m.0{i}" for i in range(1, 9))
 SOCIOCULTURAL_COMPETENCY = "sk.01"
 TECHNICAL_PREFIX = "t."
 COMPETENCY_CODE_PATTERN = r"^(m\.0[1-8]|sk\.01|t\.[a-z0-9_]+)$"
-_COMPETENCY_RE = re.compile(COMPETENCY_CODE_PATTERN)
 
+LEADERSHIP_CATEGORY = "kepemimpinan"          # PKN, PKA, PKP
 TRAINING_CATEGORIES = (
-    "latsar", "kepemimpinan", "teknis", "fungsional", "manajerial", "sosial_kultural",
+    "latsar", LEADERSHIP_CATEGORY, "teknis", "fungsional", "manajerial", "sosial_kultural",
 )
 
 OPEN_CODE_PATTERN = r"^[a-z0-9_]+$"
 
-
-def is_competency_code(code: str) -> bool:
-    """True when ``code`` is ``m.01``..``m.08``, ``sk.01`` or ``t.<domain>``."""
-    return bool(_COMPETENCY_RE.match(code))
 
 
 def technical_code(domain: str) -> str:
@@ -75,3 +70,8 @@ def technical_code(domain: str) -> str:
 
 def is_technical(code: str) -> bool:
     return code.startswith(TECHNICAL_PREFIX)
+
+
+# time and retirement (contract sections 3 and 4)
+DAYS_PER_YEAR = 365.25
+DEFAULT_RETIREMENT_AGE = 58                    # when employees.retirement_age is empty

@@ -60,8 +60,8 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
              vacancies: Annotated[int, typer.Option(help="Held-out vacancies in the oracle.")] = 40,
              force: Annotated[bool, typer.Option(help="Replace an existing directory.")] = False) -> None:
     """Simulate a province and write a contract dataset with its oracle file."""
-    from features.simulator import simulate as run
-    from features.simulator import write_simulation
+    from simulator import simulate as run
+    from simulator import write_simulation
 
     if fmt not in ("parquet", "csv"):
         fail(f"--format must be parquet or csv, not {fmt!r}")
@@ -103,7 +103,10 @@ def train(data: DataOption,
           min_impact_ratio: Annotated[float, typer.Option(
               help="Fairness gate: lowest acceptable impact ratio (four-fifths rule).")] = 0.8,
           force_champion: Annotated[str | None, typer.Option(
-              help="Give champion even if the fairness audit fails; the reason is recorded.")] = None):
+              help="Give champion even if the fairness audit fails; the reason is recorded.")] = None,
+          oracle: Annotated[Path | None, typer.Option(
+              help="The simulator's oracle_vacancies.parquet: also evaluate on its held-out vacancies.",
+              exists=True, dir_okay=False)] = None):
     """Validate, build the training table, train, evaluate, audit, log to MLflow and register."""
     from features.io import DatasetError
     from training.fairness import FairnessSettings
@@ -115,7 +118,7 @@ def train(data: DataOption,
     try:
         result = run(data, experiment=experiment, tracking_uri=tracking_uri, settings=FitSettings(seed=seed),
                      progress=say, fairness=FairnessSettings(min_impact_ratio=min_impact_ratio),
-                     force_champion=force_champion)
+                     force_champion=force_champion, oracle=oracle)
     except DatasetError as exc:
         fail(str(exc))
     for line in summary_lines(result.evaluation):
@@ -182,13 +185,16 @@ def audit(data: DataOption,
           top_k: Annotated[int, typer.Option(help="Length of the audited top lists.")] = 10,
           min_impact_ratio: Annotated[float, typer.Option(help="Four-fifths threshold.")] = 0.8,
           output: Annotated[Path | None, typer.Option("--out", help="Write audit.md and audit.json here.")] = None,
+          oracle: Annotated[Path | None, typer.Option(
+              help="The simulator's oracle_vacancies.parquet: audit its held-out vacancies.",
+              exists=True, dir_okay=False)] = None,
           tracking_uri: TrackingOption = None) -> None:
     """Fairness audit of a model version: selection and scoring rates by gender, age band and
     home region, impact ratios (four-fifths rule), error metrics by group. Exit 1 if it fails."""
     import pandas as pd
 
     from features.io import DatasetError, load_dataset
-    from features.names import AS_OF, ORACLE_VACANCIES_FILE
+    from features.names import AS_OF
     from features.snapshot import prepare_sources
     from features.timeline import default_as_of
     from models.store import MODEL_NAME, connect, load_bundle, model_uri
@@ -205,10 +211,12 @@ def audit(data: DataOption,
     bundle = load_bundle(uri)
     when = pd.Timestamp(as_of) if as_of else default_as_of(dataset)
     preferred = None
-    if (data / ORACLE_VACANCIES_FILE).exists():
-        oracle = pd.read_parquet(data / ORACLE_VACANCIES_FILE)
-        if (pd.to_datetime(oracle[AS_OF]) == when).any():
-            preferred = list(oracle["position_id"].unique())
+    if oracle is not None:
+        from training.evaluate import read_oracle
+
+        truth = read_oracle(oracle)
+        if (truth[AS_OF] == when).any():
+            preferred = list(truth["position_id"].unique())
     settings = FairnessSettings(top_k=top_k, min_impact_ratio=min_impact_ratio, max_positions=positions)
     report = run_audit(bundle, dataset, prepare_sources(dataset), when, settings, positions=preferred)
     out.print(report.to_markdown(), highlight=False, markup=False)
@@ -330,7 +338,8 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Where the simulate
         simulate(out_dir, employees=employees, seed=seed, fmt="parquet", vacancies=40, force=True)
     else:
         say(f"reusing the simulated province in {out_dir}")
-    result = train(out_dir, experiment="mutasi", tracking_uri=tracking_uri, seed=seed)
+    result = train(out_dir, experiment="mutasi", tracking_uri=tracking_uri, seed=seed,
+                   oracle=out_dir / ORACLE_VACANCIES_FILE)
     if result.alias != "champion" and "fairness audit failed" in result.decision:
         say("the fairness audit failed (see fairness/audit.md in the run): in a real deployment a person "
             "decides; the demo overrides it with a recorded reason")

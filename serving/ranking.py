@@ -19,7 +19,8 @@ from features.eligibility import (
     join_reasons,
     position_reasons,
 )
-from features.pairs import DISTANCE_KM, PositionTable, haversine_km, pair_features
+from features.geo import haversine_km
+from features.pairs import DISTANCE_KM, PositionTable, pair_features
 from models.bundle import RankerBundle
 from models.policy import ScorePolicy
 from serving.champion import ServedModel

@@ -17,6 +17,7 @@ import pandas as pd
 
 from features import columns as c
 from features import snapshot as s
+from features import vocab as v
 from features.arrays import Columns, floats
 from features.pairs import PositionTable, float_columns, pair_features
 from features.snapshot import catalog_codes
@@ -25,8 +26,6 @@ from serving.result import TrainingRecommendation
 from serving.texts import competency_name, number
 
 MIN_EFFECT = 0.001      # a change in risk smaller than this is "no effect"
-MAX_LEVEL = 5.0
-LEADERSHIP = "kepemimpinan"
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ class CatalogIndex:
             membership[row_of[training], codes.index(code)] = True
         return cls(catalog[c.TRAINING_CODE].to_numpy(dtype="object"), catalog[c.NAME].to_numpy(dtype="object"),
                    catalog[c.HOURS].to_numpy(dtype="float64", na_value=np.nan),
-                   (catalog[c.CATEGORY] == LEADERSHIP).to_numpy(dtype=bool),
+                   (catalog[c.CATEGORY] == v.LEADERSHIP_CATEGORY).to_numpy(dtype=bool),
                    catalog[c.DOMAIN].astype("object").where(catalog[c.DOMAIN].notna(), None).to_numpy(),
                    codes, membership)
 
@@ -69,7 +68,7 @@ def what_if(rows: Columns, catalog: CatalogIndex, training_index: np.ndarray,
         level, hours_col = s.level_column(code), s.code_hours_column(code)
         if level in rows.columns:
             before = floats(rows, level)
-            changed[level] = np.where(develops[:, k], np.minimum(MAX_LEVEL, before + gain[k]), before)
+            changed[level] = np.where(develops[:, k], np.minimum(v.MAX_LEVEL, before + gain[k]), before)
         before_hours = floats(rows, hours_col) if hours_col in rows.columns else np.zeros(len(rows))
         changed[hours_col] = before_hours + develops[:, k] * hours
     for col in (s.TRAINING_HOURS_TOTAL, s.TRAINING_HOURS_3Y):

@@ -29,7 +29,7 @@ def tiny(tmp_path_factory) -> Dataset:
 @pytest.fixture(scope="session")
 def province_dir(tmp_path_factory) -> Path:
     """A small simulated province written once per test session."""
-    from features.simulator import simulate, write_simulation
+    from simulator import simulate, write_simulation
 
     return write_simulation(simulate(n_employees=400, seed=5), tmp_path_factory.mktemp("sim") / "province")
 

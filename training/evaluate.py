@@ -19,6 +19,7 @@ from features.names import (
     TRUE_FAILURE_PROB,
 )
 from features.pairs import PositionTable
+from features.protected import age_years
 from features.snapshot import Sources, snapshot_at
 from models.bundle import RankerBundle
 from training import metrics as m
@@ -47,10 +48,7 @@ class Scores:
 
 def with_age(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     """Add the age at ``as_of`` (for the DUK baseline and the fairness audit only)."""
-    birth = dataset.employees.set_index(c.EMPLOYEE_ID)[c.BIRTH_DATE]
-    born = birth.reindex(frame[c.EMPLOYEE_ID]).to_numpy()
-    age = (pd.to_datetime(frame[AS_OF]).to_numpy() - born) / np.timedelta64(1, "D") / 365.25
-    return frame.assign(**{AGE_YEARS: age})
+    return frame.assign(**{AGE_YEARS: age_years(dataset, frame[c.EMPLOYEE_ID], frame[AS_OF])})
 
 
 def score_methods(bundle: RankerBundle, linear: LinearBaseline, frame: pd.DataFrame) -> Scores:
@@ -89,12 +87,18 @@ def history_metrics(bundle: RankerBundle, linear: LinearBaseline, table: pd.Data
     return pd.DataFrame(rows), calibration
 
 
-def read_oracle(directory: str | Path) -> pd.DataFrame | None:
-    """The simulator's held-out vacancies with their truth, if the dataset has them."""
-    path = Path(directory) / ORACLE_VACANCIES_FILE
+def read_oracle(path: str | Path) -> pd.DataFrame:
+    """The simulator's held-out vacancies with their truth (``oracle_vacancies.parquet``,
+    written beside a simulated dataset). Only read when named explicitly (``--oracle``)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / ORACLE_VACANCIES_FILE
     if not path.exists():
-        return None
+        raise FileNotFoundError(f"oracle file {path} does not exist")
     oracle = pd.read_parquet(path)
+    missing = {c.POSITION_ID, c.EMPLOYEE_ID, AS_OF, TRUE_EXPECTED_SCORE, TRUE_FAILURE_PROB} - set(oracle.columns)
+    if missing:
+        raise ValueError(f"oracle file {path} lacks columns {sorted(missing)}")
     oracle[AS_OF] = pd.to_datetime(oracle[AS_OF])
     return oracle
 

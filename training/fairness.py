@@ -23,6 +23,7 @@ from features.candidates import candidates_for
 from features.io import Dataset
 from features.names import AS_OF, FAILURE, PERFORMANCE
 from features.pairs import PositionTable
+from features.protected import age_years
 from features.snapshot import Sources, snapshot_at
 from models.bundle import RankerBundle
 from models.policy import ScorePolicy
@@ -48,7 +49,7 @@ class FairnessSettings:
 def protected_groups(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     """Gender, age band at ``as_of`` and home region of each row's employee."""
     emp = dataset.employees.set_index(c.EMPLOYEE_ID).reindex(frame[c.EMPLOYEE_ID])
-    age = (pd.to_datetime(frame[AS_OF]).to_numpy() - emp[c.BIRTH_DATE].to_numpy()) / np.timedelta64(1, "D") / 365.25
+    age = age_years(dataset, frame[c.EMPLOYEE_ID], frame[AS_OF])
     bands = pd.cut(age, AGE_BANDS, right=False, labels=AGE_LABELS).astype("str")
     return pd.DataFrame({GENDER: emp[c.GENDER].fillna("unknown").to_numpy(),
                          AGE_BAND: np.where(pd.isna(age), "unknown", bands),

@@ -140,10 +140,13 @@ def audit_ranker(fitted: Fitted, dataset: Dataset, table: pd.DataFrame, oracle: 
 def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | None = None,
           settings: FitSettings = FitSettings(), progress: Progress | None = None,
           model_name: str = MODEL_NAME, fairness: FairnessSettings = FairnessSettings(),
-          force_champion: str | None = None) -> TrainResult:
+          force_champion: str | None = None, oracle: str | Path | None = None) -> TrainResult:
     """The whole ``mutasi train`` job. ``force_champion`` (a reason, recorded) lets a
-    version whose fairness audit failed take ``champion`` anyway."""
+    version whose fairness audit failed take ``champion`` anyway. ``oracle`` names the
+    simulator's held-out vacancies file; it is never picked up from the data directory."""
     say = Stages(progress or (lambda _m: None))
+    if oracle is not None:
+        ev.read_oracle(oracle)                        # a wrong path fails before the long work
     say(f"loading and validating {data}")
     dataset = load_dataset(data)                      # DatasetError here: no run is created
     say("building the point-in-time training table")
@@ -153,11 +156,11 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
             "git_commit": git_commit(), "model_name": model_name}
     say(f"fitting on {len(table):,} transfer events")
     fitted = fit_ranker(dataset, table, settings, metadata=info)
-    oracle = ev.read_oracle(data)
-    say("evaluating on the test period" + (" and the oracle" if oracle is not None else ""))
-    evaluated = evaluate_ranker(fitted, dataset, table, oracle, say)
+    truth = ev.read_oracle(oracle) if oracle is not None else None
+    say("evaluating on the test period" + (" and the oracle" if truth is not None else ""))
+    evaluated = evaluate_ranker(fitted, dataset, table, truth, say)
     say("fairness audit")
-    audit = audit_ranker(fitted, dataset, table, oracle, fairness)
+    audit = audit_ranker(fitted, dataset, table, truth, fairness)
     say(f"fairness audit {'passed' if audit.passed else 'FAILED'}: "
         f"{len(audit.flagged())} flagged group(s) over {audit.positions} vacancies")
     from training.mlflow_run import log_and_register

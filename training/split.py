@@ -13,8 +13,6 @@ import pandas as pd
 
 from features.names import AS_OF
 
-TRAIN, VALID, TEST = "train", "valid", "test"
-
 
 @dataclass(frozen=True)
 class TemporalSplit:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from features import columns as c
+from features import vocab as v
 from features.io import Dataset
 from features.snapshot import catalog_codes
 from models.bundle import POOLED_UPLIFT
@@ -29,7 +30,7 @@ def assessment_pairs(dataset: Dataset) -> pd.DataFrame:
         "start": a[c.ASSESSED_DATE].shift(), "end": a[c.ASSESSED_DATE],
         "delta": a[c.LEVEL] - a[c.LEVEL].shift(),
     })[same.to_numpy()].reset_index(drop=True)
-    pairs["years"] = (pairs["end"] - pairs["start"]) / pd.Timedelta(days=365.25)
+    pairs["years"] = (pairs["end"] - pairs["start"]) / pd.Timedelta(days=v.DAYS_PER_YEAR)
     trained = dataset.trainings.merge(catalog_codes(dataset.training_catalog), on=c.TRAINING_CODE)
     joined = pairs.reset_index().merge(trained[[c.EMPLOYEE_ID, c.COMPETENCY_CODE, c.END_DATE]],
                                        on=[c.EMPLOYEE_ID, c.COMPETENCY_CODE])

@@ -13,8 +13,6 @@ from serving import texts
 from serving.context import ServingContext
 from serving.web import labels as L
 
-MAX_LEVEL = 5.0
-EXPECTATION_CODES = {"di_atas": 1, "sesuai": 0, "di_bawah": -1}
 LAST_APPRAISALS = 5
 LAST_TRAININGS = 10
 LOCAL_MLFLOW_UI = "http://127.0.0.1:5000"
@@ -95,8 +93,8 @@ def competency_chart(context: ServingContext, position_id: str, snap_row: pd.Ser
         assessed = None if snap_row is None else snap_row.get(level_column(str(code)))
         assessed = None if assessed is None or pd.isna(assessed) else float(assessed)
         rows.append({"code": str(code), "name": texts.competency_name(str(code), lang), "required": float(required),
-                     "assessed": assessed, "required_pct": round(100 * float(required) / MAX_LEVEL, 1),
-                     "assessed_pct": None if assessed is None else round(100 * min(assessed, MAX_LEVEL) / MAX_LEVEL, 1),
+                     "assessed": assessed, "required_pct": round(100 * float(required) / v.MAX_LEVEL, 1),
+                     "assessed_pct": None if assessed is None else round(100 * min(assessed, v.MAX_LEVEL) / v.MAX_LEVEL, 1),
                      "required_text": texts.number(float(required), lang),
                      "assessed_text": None if assessed is None else texts.number(assessed, lang),
                      "below": assessed is not None and assessed < float(required)})
@@ -109,7 +107,7 @@ def _rating(code, lang: str) -> str:
 
 
 def _expectation(code, lang: str) -> str:
-    key = EXPECTATION_CODES.get(code) if isinstance(code, str) else None
+    key = v.EXPECTATION_SCORE.get(code) if isinstance(code, str) else None
     return L.pick(texts.EXPECTATION_NAMES[key], lang) if key is not None else "-"
 
 

@@ -21,8 +21,8 @@ from features.names import (
     TRUE_FAILURE_PROB,
 )
 from features.schema import SPECS, Kind
-from features.simulator import Simulation, simulate, write_simulation
-from features.simulator import writer as writer_module
+from simulator import Simulation, simulate, write_simulation
+from simulator import writer as writer_module
 
 pytestmark = pytest.mark.data
 

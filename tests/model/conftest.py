@@ -3,7 +3,7 @@
 import pytest
 
 from features.io import load_dataset
-from features.simulator import simulate, write_simulation
+from simulator import simulate, write_simulation
 from features.training_table import build_training_table
 from training.evaluate import with_age
 from training.pipeline import fit_ranker

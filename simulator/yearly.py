@@ -4,10 +4,10 @@ import numpy as np
 
 from features import columns as c
 from features import vocab as v
-from features.simulator import days as d
-from features.simulator import people as pp
-from features.simulator.context import Sim
-from features.simulator.outcomes import fit_terms, performance_mean, sample_scores
+from simulator import days as d
+from simulator import people as pp
+from simulator.context import Sim
+from simulator.outcomes import fit_terms, performance_mean, sample_scores
 
 RATING_OF_SCORE = np.array([None, *reversed(v.RATINGS)], dtype=object)   # index = score 1..5
 EXPECTATION_NOISE = 0.8

@@ -3,13 +3,13 @@
 import numpy as np
 
 from features import columns as c
-from features.simulator import days as d
-from features.simulator import people as pp
-from features.simulator.cohort import OLDEST_ENTRANT, appoint_holders, holder_education
-from features.simulator.context import Sim
-from features.simulator.kinds import ENTRY, FUNCTIONAL, MANAGERIAL
-from features.simulator.moves import relocate
-from features.simulator.training import Menu, schedule_latsar
+from simulator import days as d
+from simulator import people as pp
+from simulator.cohort import OLDEST_ENTRANT, appoint_holders, holder_education
+from simulator.context import Sim
+from simulator.kinds import ENTRY, FUNCTIONAL, MANAGERIAL
+from simulator.moves import relocate
+from simulator.courses import Menu, schedule_latsar
 
 PPPK_DOMAINS = ("kesehatan", "pendidikan")
 PPPK_SHARE_FRONTLINE, PPPK_SHARE_OTHER = 0.6, 0.3

@@ -8,10 +8,10 @@ from features import vocab as v
 from features.io import DATE_DTYPE
 from features.names import TRUE_EXPECTED_SCORE, TRUE_FAILURE_PROB
 from features.schema import SPECS
-from features.simulator import days as d
-from features.simulator.context import Sim
-from features.simulator.kinds import KINDS
-from features.simulator.moves import TRUTH
+from simulator import days as d
+from simulator.context import Sim
+from simulator.kinds import KINDS
+from simulator.moves import TRUTH
 
 GRADE_CODE = np.array([None, *v.GRADES], dtype=object)     # index = grade rank
 EXIT_CODE = np.array(v.EXIT_REASONS, dtype=object)

@@ -5,15 +5,15 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from features.simulator import days as d
-from features.simulator.catalog import load_catalog
-from features.simulator.context import Sim, SimConfig
-from features.simulator.history import run_history
-from features.simulator.outcomes import OutcomeParams
-from features.simulator.state import Recorder, State
-from features.simulator.structure import build_world
-from features.simulator.tables import build_tables, employee_ids, transfers_truth
-from features.simulator.world import World
+from simulator import days as d
+from simulator.catalog import load_catalog
+from simulator.context import Sim, SimConfig
+from simulator.history import run_history
+from simulator.outcomes import OutcomeParams
+from simulator.state import Recorder, State
+from simulator.structure import build_world
+from simulator.tables import build_tables, employee_ids, transfers_truth
+from simulator.world import World
 
 GENERATOR = "mutasi province simulator (Nusa Tenggara Timur)"
 

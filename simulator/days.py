@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from features.asof import DAYS_PER_YEAR
+from features.vocab import DAYS_PER_YEAR
 
 EPOCH = np.datetime64("1970-01-01", "D")
 FAR_FUTURE = 10_000_000    # a day after anything simulated (year ~29000)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from features import vocab as v
-from features.snapshot import DEFAULT_RETIREMENT_AGE
+from features.vocab import DEFAULT_RETIREMENT_AGE
 
 RETIREMENT_AGE = DEFAULT_RETIREMENT_AGE   # batas usia pensiun of most posts (contract: else 58)
 SENIOR_RETIREMENT_AGE = 60                # JPT and ahli madya

@@ -4,11 +4,11 @@ import numpy as np
 
 from features import columns as c
 from features import vocab as v
-from features.simulator import days as d
-from features.simulator.catalog import LEADERSHIP_CODES
-from features.simulator.context import Sim
-from features.simulator.kinds import LEADERSHIP_NEEDED, MANAGERIAL
-from features.simulator.outcomes import retirement_age_after, transfer_truth
+from simulator import days as d
+from simulator.catalog import LEADERSHIP_CODES
+from simulator.context import Sim
+from simulator.kinds import LEADERSHIP_NEEDED, MANAGERIAL
+from simulator.outcomes import retirement_age_after, transfer_truth
 
 TRUTH = "transfers_truth"
 # failure events of a transfer's window, and their shares

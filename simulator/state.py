@@ -5,8 +5,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from features.simulator.days import FAR_FUTURE, NEVER
-from features.simulator.kinds import RETIREMENT_AGE
+from simulator.days import FAR_FUTURE, NEVER
+from simulator.kinds import RETIREMENT_AGE
 
 # per-employee attributes: dtype and the value of a freshly created employee
 EMPLOYEE_FIELDS: dict[str, tuple[type, object]] = {

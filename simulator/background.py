@@ -10,19 +10,19 @@ import numpy as np
 from scipy.special import expit
 
 from features import columns as c
-from features.simulator import days as d
-from features.simulator import people as pp
-from features.simulator.context import Sim
-from features.simulator.kinds import KIND_INDEX, MANAGERIAL
-from features.simulator.moves import apply_failures, exit_employees, sanction
-from features.simulator.places import CAPITAL
-from features.simulator.training import (
+from simulator import days as d
+from simulator import people as pp
+from simulator.context import Sim
+from simulator.kinds import KIND_INDEX, MANAGERIAL
+from simulator.moves import apply_failures, exit_employees, sanction
+from simulator.places import CAPITAL
+from simulator.courses import (
     Menu,
     development_trainings,
     needs,
     take_trainings,
 )
-from features.simulator.world import N_CORE
+from simulator.world import N_CORE
 
 GRADE_III_B, GRADE_III_D, GRADE_IV_A = 10, 12, 13
 PENGAWAS, ADMINISTRATOR = KIND_INDEX["pengawas"], KIND_INDEX["administrator"]

@@ -8,14 +8,14 @@ shaped their grade history and true competencies.
 import numpy as np
 
 from features import columns as c
-from features.simulator import days as d
-from features.simulator import kinds as k
-from features.simulator import people as pp
-from features.simulator.catalog import LEADERSHIP_CODES
-from features.simulator.context import Sim
-from features.simulator.state import Recorder, State
-from features.simulator.training import take_trainings
-from features.simulator.world import N_CORE, World
+from simulator import days as d
+from simulator import kinds as k
+from simulator import people as pp
+from simulator.catalog import LEADERSHIP_CODES
+from simulator.context import Sim
+from simulator.state import Recorder, State
+from simulator.courses import take_trainings
+from simulator.world import N_CORE, World
 
 SMA, D3, S1, S2 = pp.SMA, pp.D3, pp.S1, pp.S2
 # education mix of holders by kind (levels and probabilities)

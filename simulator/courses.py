@@ -3,12 +3,12 @@
 import numpy as np
 
 from features import columns as c
-from features.simulator import days as d
-from features.simulator.catalog import LATSAR_CODES, LEADERSHIP_CODES, Catalog
-from features.simulator.context import Sim
-from features.simulator.kinds import FUNCTIONAL
-from features.simulator.state import State
-from features.simulator.world import N_CORE, World
+from simulator import days as d
+from simulator.catalog import LATSAR_CODES, LEADERSHIP_CODES, Catalog
+from simulator.context import Sim
+from simulator.kinds import FUNCTIONAL
+from simulator.state import State
+from simulator.world import N_CORE, World
 
 GAIN = (0.2, 0.4)                 # level gained at level 2, less nearer 5
 GRADE_III_A = 9

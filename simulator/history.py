@@ -4,14 +4,14 @@ happening in the segments between them."""
 
 import numpy as np
 
-from features.simulator import days as d
-from features.simulator.background import run_segment
-from features.simulator.cohort import create_cohort
-from features.simulator.context import Sim
-from features.simulator.hiring import hire
-from features.simulator.selection import pelantikan
-from features.simulator.training import Menu
-from features.simulator.yearly import appraise, promote
+from simulator import days as d
+from simulator.background import run_segment
+from simulator.cohort import create_cohort
+from simulator.context import Sim
+from simulator.hiring import hire
+from simulator.selection import pelantikan
+from simulator.courses import Menu
+from simulator.yearly import appraise, promote
 
 HIRE_DAY = (3, 1)
 PROMOTION_DAYS = ((4, 1), (10, 1))

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features.simulator.catalog import Catalog
-from features.simulator.outcomes import OutcomeParams
-from features.simulator.state import Recorder, State
-from features.simulator.world import World
+from simulator.catalog import Catalog
+from simulator.outcomes import OutcomeParams
+from simulator.state import Recorder, State
+from simulator.world import World
 
 
 @dataclass(frozen=True)

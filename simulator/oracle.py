@@ -14,10 +14,10 @@ from features import columns as c
 from features.eligibility import ELIGIBLE, evaluate_eligibility
 from features.io import Dataset
 from features.names import AS_OF, TRUE_EXPECTED_SCORE, TRUE_FAILURE_PROB
-from features.simulator import days as d
-from features.simulator.kinds import KIND_INDEX
-from features.simulator.outcomes import transfer_truth
-from features.simulator.simulation import Latent
+from simulator import days as d
+from simulator.kinds import KIND_INDEX
+from simulator.outcomes import transfer_truth
+from simulator.simulation import Latent
 
 MIN_CANDIDATES = 10
 KIND_ROTATION = ("pelaksana", "ahli_pertama", "pengawas", "ahli_muda", "administrator", "terampil",

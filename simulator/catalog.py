@@ -7,7 +7,7 @@ import pandas as pd
 
 from features import columns as c
 from features.io import default_catalog_path
-from features.simulator.world import World
+from simulator.world import World
 
 LEADERSHIP_CODES = ("pkp", "pka", "pkn_ii")      # leadership level 1, 2, 3
 LATSAR_CODES = ("latsar_gol_ii", "latsar_gol_iii")

@@ -4,14 +4,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features.simulator.organisation import (
+from simulator.organisation import (
     AGENCIES,
     SECRETARIAT_SECTIONS,
     UPT_SECTIONS,
     AgencySpec,
 )
-from features.simulator.places import CAPITAL, REGIONS
-from features.simulator.world import (
+from simulator.places import CAPITAL, REGIONS
+from simulator.world import (
     POSITIONS_PER_EMPLOYEE,
     SEKDA_MIN_EMPLOYEES,
     World,

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features.simulator.context import Sim
-from features.simulator.kinds import ENTRY, MANAGERIAL, transition_matrix
-from features.simulator.moves import commit_moves, relocate
-from features.simulator.world import N_CORE
+from simulator.context import Sim
+from simulator.kinds import ENTRY, MANAGERIAL, transition_matrix
+from simulator.moves import commit_moves, relocate
+from simulator.world import N_CORE
 
 ALLOWED = transition_matrix()
 CLASS_STEP = (-1, 4)   # job class change a regular move may make

@@ -4,11 +4,11 @@ import numpy as np
 
 from features import columns as c
 from features import vocab as v
-from features.simulator import days as d
-from features.simulator.kinds import KINDS, RETIREMENT_AGE
-from features.simulator.places import DOMAINS, SECONDARY_FIELDS, fields_of
-from features.simulator.state import Recorder
-from features.simulator.world import N_CORE
+from simulator import days as d
+from simulator.kinds import KINDS, RETIREMENT_AGE
+from simulator.places import DOMAINS, SECONDARY_FIELDS, fields_of
+from simulator.state import Recorder
+from simulator.world import N_CORE
 
 SMA, D3, S1, S2 = (v.EDUCATION_RANK[x] for x in ("sma", "d3", "s1", "s2"))
 EDUCATION_CODE = {SMA: "sma", D3: "d3", S1: "s1", S2: "s2"}

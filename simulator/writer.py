@@ -23,8 +23,8 @@ from features.names import (
     SIMULATION_MANIFEST_FILE,
 )
 from features.schema import SPECS, Kind
-from features.simulator.oracle import oracle_vacancies
-from features.simulator.simulation import Simulation
+from simulator.oracle import oracle_vacancies
+from simulator.simulation import Simulation
 
 FORMATS = ("parquet", "csv")
 Progress = Callable[[str], None] | None

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, ndtr
 
-from features.simulator import days as d
-from features.simulator.kinds import (
+from simulator import days as d
+from simulator.kinds import (
     LEADERSHIP_NEEDED,
     MANAGERIAL,
     RETIRE_AT_60,
     SENIOR_RETIREMENT_AGE,
 )
-from features.simulator.state import State
-from features.simulator.world import N_CORE, World
+from simulator.state import State
+from simulator.world import N_CORE, World
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ the hidden truth of its transfers and an oracle of held-out vacancies.
 ``simulate(n_employees, seed)`` runs it; ``write_simulation(sim, out_dir)`` writes it.
 """
 
-from features.simulator.outcomes import OutcomeParams
-from features.simulator.simulation import Latent, Simulation, simulate
-from features.simulator.writer import write_simulation
+from simulator.outcomes import OutcomeParams
+from simulator.simulation import Latent, Simulation, simulate
+from simulator.writer import write_simulation
 
 __all__ = ["OutcomeParams", "Latent", "Simulation", "simulate", "write_simulation"]

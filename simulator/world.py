@@ -5,16 +5,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from features import vocab as v
-from features.pairs import haversine_km
-from features.simulator import kinds as k
-from features.simulator.organisation import (
+from features.geo import haversine_km
+from simulator import kinds as k
+from simulator.organisation import (
     SHARED_CLERKS,
     SUPPORT_CLERKS,
     SUPPORT_FAMILIES,
     AgencySpec,
     Family,
 )
-from features.simulator.places import DOMAINS, REGIONS
+from simulator.places import DOMAINS, REGIONS
 
 CORE_CODES: tuple[str, ...] = (*v.MANAGERIAL_COMPETENCIES, v.SOCIOCULTURAL_COMPETENCY)
 N_CORE = len(CORE_CODES)
@@ -27,7 +27,7 @@ TERAMPIL_LEVELS = (("terampil", 0.6), ("mahir", 0.4))
 @dataclass
 class World:
     """The fixed structure; units and positions are indexed 0..n-1. While
-    :mod:`features.simulator.structure` builds it, per-position attributes are lists it
+    :mod:`simulator.structure` builds it, per-position attributes are lists it
     appends to; ``structure.finalize`` turns them into arrays."""
 
     domains: tuple[str, ...]
