@@ -38,11 +38,11 @@ def choose_vacancy(context, served, options) -> tuple[str, int]:
     from features.names import ORACLE_VACANCIES_FILE
     from serving.ranking import score_pool
 
+    # the benchmark's province is simulated: its oracle file is beside the dataset
     oracle = pd.read_parquet(Path(context.dataset.source) / ORACLE_VACANCIES_FILE)
     best = None
     for pid in oracle["position_id"].unique():
-        pool = score_pool(context, served.bundle, context.positions, pid, context.default_as_of, options)
-        n = len(pool.candidates)
+        n = len(score_pool(context, served.bundle, context.positions, pid, context.default_as_of, options).pool)
         if best is None or abs(n - TARGET_POOL) < abs(best[1] - TARGET_POOL):
             best = (pid, n)
     return best
@@ -56,10 +56,12 @@ def in_process(path: str, mutasi_home: str, repeat: int = 200, naive_repeat: int
     from serving.batch import score_vacancies
     from serving.champion import ChampionCache
     from serving.context import ServingContext
+    from serving.memory import freeze_serving
     from serving.ranking import RankingOptions, rank, score_pool
 
     bundle = RankerBundle.load(Path(mutasi_home) / BUNDLE_DIR)      # exported by another process
     context = ServingContext.load(path)
+    freeze_serving(context)                 # as the server does at start-up
     served = ChampionCache.fixed(bundle).get()
     options = RankingOptions()
     pid, pool_size = choose_vacancy(context, served, options)
@@ -67,8 +69,7 @@ def in_process(path: str, mutasi_home: str, repeat: int = 200, naive_repeat: int
         rank(context, served, pid, options=options)
     warm = _timed(lambda: rank(context, served, pid, options=options), repeat)
 
-    pool = score_pool(context, bundle, context.positions, pid, context.default_as_of, options)
-    x = pool.x
+    x = score_pool(context, bundle, context.positions, pid, context.default_as_of, options).scored.matrix
 
     def floor():
         bundle.performance.predict(x, num_threads=1)

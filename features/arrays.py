@@ -54,6 +54,10 @@ class Columns:
     def merge(self, other: "Columns") -> "Columns":
         return Columns({**self._arrays, **other._arrays})
 
+    def to_frame(self) -> pd.DataFrame:
+        """A DataFrame of every column (for code that joins and groups with pandas)."""
+        return pd.DataFrame(self._arrays)
+
     def records(self, names: list[str]) -> list[dict]:
         """One dict per row with the given columns (for a handful of rows)."""
         picked = [(name, self._arrays[name]) for name in names if name in self._arrays]

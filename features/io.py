@@ -3,6 +3,9 @@
 ``load_dataset(path)`` is the one entry point: it reads every table (CSV or Parquet),
 types the columns from :mod:`features.schema`, validates the whole dataset and returns a
 :class:`Dataset`, or raises :class:`DatasetError` carrying every problem found.
+
+Imports go one way: this module -> :mod:`features.validate` -> :mod:`features.problems`
+(``Problem``, ``DatasetError``, re-exported here); validation never imports this module.
 """
 
 from dataclasses import dataclass, fields
@@ -14,6 +17,7 @@ import pandas as pd
 
 from features import columns as c
 from features import vocab as v
+from features.problems import PARSE, READ, DatasetError, Problem, dedupe
 from features.schema import (
     FALSE_STRINGS,
     SPECS,
@@ -22,41 +26,10 @@ from features.schema import (
     Kind,
     TableSpec,
 )
+from features.validate import validate_tables
 
 DATE_DTYPE = "datetime64[ns]"
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One validation finding; ``row`` is the 1-based data row of the table's file."""
-
-    table: str
-    column: str | None
-    row: int | None
-    value: object
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        where = self.table
-        if self.column:
-            where += f".{self.column}"
-        if self.row is not None:
-            where += f" row {self.row}"
-        value = "" if self.value is None else f" (value {self.value!r})"
-        return f"{self.severity.upper()} {where}: {self.message}{value}"
-
-
-class DatasetError(ValueError):
-    """The dataset does not follow the contract; ``problems`` lists every finding."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        errors = [p for p in problems if p.severity == "error"]
-        head = "\n".join(str(p) for p in errors[:20])
-        more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
-        super().__init__(f"dataset has {len(errors)} validation error(s):\n{head}{more}")
 
 
 @dataclass(frozen=True)
@@ -118,7 +91,7 @@ def read_raw(directory: str | Path) -> tuple[dict[str, pd.DataFrame], list[Probl
     """Read every table file present; report required tables that are missing."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise DatasetError([Problem("(dataset)", None, None, str(directory), "not a directory")])
+        raise DatasetError([Problem("(dataset)", None, None, str(directory), "not a directory", stage=READ)])
     raw: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     for name, spec in SPECS.items():
@@ -126,12 +99,12 @@ def read_raw(directory: str | Path) -> tuple[dict[str, pd.DataFrame], list[Probl
         if path is None:
             if spec.required:
                 problems.append(Problem(name, None, None, None,
-                                        f"required table missing: no {name}.csv or {name}.parquet"))
+                                        f"required table missing: no {name}.csv or {name}.parquet", stage=READ))
             continue
         try:
             raw[name] = read_table_file(path)
         except Exception as exc:  # unreadable file: report, do not crash
-            problems.append(Problem(name, None, None, path.name, f"cannot read file: {exc}"))
+            problems.append(Problem(name, None, None, path.name, f"cannot read file: {exc}", stage=READ))
     return raw, problems
 
 
@@ -204,7 +177,7 @@ def parse_table(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[
                 Kind.FLOAT: "not a number", Kind.BOOL: "not a boolean (true/false)"}
         for row in np.flatnonzero(bad.to_numpy()):
             problems.append(Problem(spec.name, col.name, int(row) + 1, raw[col.name].iloc[row],
-                                    what.get(col.kind, "cannot be read")))
+                                    what.get(col.kind, "cannot be read"), stage=PARSE))
     return pd.DataFrame(typed, index=raw.index), problems
 
 
@@ -228,8 +201,6 @@ def complete_columns(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 def inspect_dataset(directory: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem], bool]:
     """Read, type and validate; return the typed tables, every problem, and whether the
     shipped default training catalog stands in for an absent one."""
-    from features.validate import validate_tables  # validate imports this module
-
     raw, problems = read_raw(directory)
     typed: dict[str, pd.DataFrame] = {}
     for name, frame in raw.items():
@@ -240,7 +211,7 @@ def inspect_dataset(directory: str | Path) -> tuple[dict[str, pd.DataFrame], lis
     if catalog_is_default:
         catalog, _ = parse_table(read_table_file(default_catalog_path()), SPECS[c.TRAINING_CATALOG])
         typed[c.TRAINING_CATALOG] = catalog
-    problems += validate_tables(typed, catalog_is_default=catalog_is_default)
+    problems = dedupe(problems + validate_tables(typed, catalog_is_default=catalog_is_default))
     return typed, problems, catalog_is_default
 
 

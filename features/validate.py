@@ -3,7 +3,11 @@
 Per-table checks (required columns, missing values, vocabularies, patterns, ranges,
 duplicate keys) are pandera schemas derived from :mod:`features.schema`; cross-table
 checks (dangling ids, end before start) are plain joins. Every problem is collected,
-none stops the others.
+none stops the others. A key with a part that is missing (or did not parse) is not
+compared: its row already has its own problem, and all such keys would look alike.
+
+This module imports :mod:`features.problems` and :mod:`features.schema`, never
+:mod:`features.io` (which imports it).
 """
 
 import numpy as np
@@ -12,7 +16,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from features import columns as c
-from features.io import Problem
+from features.problems import READ, Problem, dedupe
 from features.schema import SPECS, ColumnSpec, Kind, TableSpec
 
 _KIND_DTYPE = {Kind.DATE: "datetime64[ns]", Kind.INT: "float64", Kind.FLOAT: "float64",
@@ -68,7 +72,7 @@ def schema_problems(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:
         check, column = str(case.check), case.column
         if check == "column_in_dataframe":
             problems.append(Problem(spec.name, str(case.failure_case), None, None,
-                                    _message(check, None)))
+                                    _message(check, None), stage=READ))
             continue
         row = None if pd.isna(case.index) else int(case.index) + 1
         if _message(check, column) == "duplicate key":
@@ -76,6 +80,8 @@ def schema_problems(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:
                 continue
             seen.add((row, "dup"))
             key = tuple(frame.iloc[row - 1][k] for k in spec.key) if row else case.failure_case
+            if row and any(pd.isna(k) for k in key):
+                continue
             key = tuple(str(k.date()) if isinstance(k, pd.Timestamp) else k for k in key)
             problems.append(Problem(spec.name, ",".join(spec.key), row, key, "duplicate key"))
             continue
@@ -134,31 +140,5 @@ def validate_tables(tables: dict[str, pd.DataFrame], catalog_is_default: bool = 
         problems += schema_problems(frame, spec)
         problems += reference_problems(tables, spec, catalog_is_default)
         problems += interval_problems(frame, spec)
-    return _dedupe(problems)
+    return dedupe(problems)
 
-
-def _dedupe(problems: list[Problem]) -> list[Problem]:
-    """One problem per (table, column, row): a date that did not parse is also empty."""
-    seen: set[tuple] = set()
-    kept: list[Problem] = []
-    for problem in problems:
-        key = (problem.table, problem.column, problem.row)
-        if problem.row is not None and key in seen:
-            continue
-        seen.add(key)
-        kept.append(problem)
-    return kept
-
-
-def format_report(problems: list[Problem], limit: int | None = None) -> str:
-    """Human-readable report, errors first."""
-    ordered = sorted(problems, key=lambda p: (p.severity != "error", p.table, p.column or "",
-                                              p.row or 0))
-    shown = ordered if limit is None else ordered[:limit]
-    lines = [str(p) for p in shown]
-    if limit is not None and len(ordered) > limit:
-        lines.append(f"... and {len(ordered) - limit} more")
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    lines.append(f"{errors} error(s), {warnings} warning(s)")
-    return "\n".join(lines)

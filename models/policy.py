@@ -13,14 +13,9 @@ import numpy as np
 @dataclass(frozen=True)
 class ScorePolicy:
     risk_penalty: float = 2.0
-    max_risk: float | None = None       # candidates above this risk go to the bottom
 
     def score(self, performance: np.ndarray, risk: np.ndarray) -> np.ndarray:
-        score = np.asarray(performance, dtype="float64") - self.risk_penalty * np.asarray(risk, dtype="float64")
-        if self.max_risk is not None:
-            score = np.where(risk > self.max_risk, score - 100.0, score)
-        return score
+        return np.asarray(performance, dtype="float64") - self.risk_penalty * np.asarray(risk, dtype="float64")
 
     def describe(self) -> str:
-        cap = f", risk above {self.max_risk:g} ranked last" if self.max_risk is not None else ""
-        return f"score = predicted_performance - {self.risk_penalty:g} x adjustment_risk{cap}"
+        return f"score = predicted_performance - {self.risk_penalty:g} x adjustment_risk"

@@ -11,10 +11,9 @@ import mlflow.pyfunc
 import pandas as pd
 
 from models.bundle import RankerBundle
+from models.scoring import ADJUSTMENT_RISK, PREDICTED_PERFORMANCE, score_candidates
 
 BUNDLE_ARTIFACT = "bundle"
-PREDICTED_PERFORMANCE = "predicted_performance"
-ADJUSTMENT_RISK = "adjustment_risk"
 
 
 class MutasiRanker(mlflow.pyfunc.PythonModel):
@@ -24,8 +23,9 @@ class MutasiRanker(mlflow.pyfunc.PythonModel):
         self.bundle = RankerBundle.load(context.artifacts[BUNDLE_ARTIFACT])
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
-        perf, risk = self.bundle.predict(model_input)
-        return pd.DataFrame({PREDICTED_PERFORMANCE: perf, ADJUSTMENT_RISK: risk}, index=model_input.index)
+        scored = score_candidates(self.bundle, model_input)
+        return pd.DataFrame({PREDICTED_PERFORMANCE: scored.performance, ADJUSTMENT_RISK: scored.risk},
+                            index=model_input.index)
 
 
 def log_bundle(bundle_dir: str, sample: pd.DataFrame, code_paths: list[str]):
@@ -35,8 +35,8 @@ def log_bundle(bundle_dir: str, sample: pd.DataFrame, code_paths: list[str]):
 
     bundle = RankerBundle.load(bundle_dir)
     inputs = bundle.spec.input_frame(sample)
-    perf, risk = bundle.predict(inputs)
-    outputs = pd.DataFrame({PREDICTED_PERFORMANCE: perf, ADJUSTMENT_RISK: risk})
+    scored = score_candidates(bundle, inputs)
+    outputs = pd.DataFrame({PREDICTED_PERFORMANCE: scored.performance, ADJUSTMENT_RISK: scored.risk})
     return mlflow.pyfunc.log_model(
         name="model", python_model=str(Path(__file__).with_name("pyfunc_entry.py")),
         artifacts={BUNDLE_ARTIFACT: bundle_dir},

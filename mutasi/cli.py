@@ -39,10 +39,12 @@ def fail(message: str, code: int = 1) -> None:
 
 @app.command()
 def validate(data: DataOption,
-             limit: Annotated[int, typer.Option(help="Show at most this many problems.")] = 200) -> None:
-    """Validate a dataset directory against the contract; exit 1 when it has errors."""
+             limit: Annotated[int, typer.Option(help="Show at most this many report lines.")] = 200) -> None:
+    """Validate a dataset directory against the contract; exit 1 when it has errors.
+
+    The report has one line per (table, column, problem) with its count and first rows."""
     from features.io import inspect_dataset
-    from features.validate import format_report
+    from features.problems import format_report
 
     _, problems, catalog_is_default = inspect_dataset(data)
     if catalog_is_default:
@@ -60,6 +62,7 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
              vacancies: Annotated[int, typer.Option(help="Held-out vacancies in the oracle.")] = 40,
              force: Annotated[bool, typer.Option(help="Replace an existing directory.")] = False) -> None:
     """Simulate a province and write a contract dataset with its oracle file."""
+    from features.names import ORACLE_VACANCIES_FILE
     from simulator import simulate as run
     from simulator import write_simulation
 
@@ -70,7 +73,8 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
     say(f"simulating {employees:,} employees, seed {seed}")
     sim = run(n_employees=employees, seed=seed, n_vacancies=vacancies)
     path = write_simulation(sim, out_dir, fmt=fmt, progress=say)
-    say(f"wrote {path}")
+    say(f"wrote {path}; its held-out vacancies with their truth are in {path / ORACLE_VACANCIES_FILE} "
+        f"(evaluate on them with `mutasi train --data {path} --oracle {path / ORACLE_VACANCIES_FILE}`)")
 
 
 @app.command("build-table")
@@ -113,6 +117,7 @@ def train(data: DataOption,
     from training.fit import FitSettings
     from training.pipeline import summary_lines
     from training.pipeline import train as run
+    from training.results import outcome_line
 
     quiet_libraries()
     try:
@@ -123,8 +128,9 @@ def train(data: DataOption,
         fail(str(exc))
     for line in summary_lines(result.evaluation):
         out.print(line, highlight=False, markup=False)
-    out.print(f"run {result.run_id}: version {result.version} -> {result.alias} ({result.decision})",
+    out.print(f"run {result.run_id}: version {result.version} -> {result.alias} (decision {result.decision})",
               highlight=False, markup=False)
+    out.print(outcome_line(result), highlight=False, markup=False)
     return result
 
 
@@ -146,11 +152,21 @@ def list_models(tracking_uri: TrackingOption = None,
         return
     from rich.table import Table
 
-    table = Table("version", "aliases", "run_id", "decision", title=MODEL_NAME)
+    table = Table("version", "aliases", "fairness audit", "decision", title=MODEL_NAME)
     for row in rows:
-        table.add_row(str(row["version"]), ", ".join(row["aliases"]), row["run_id"] or "",
-                      row["tags"].get("decision", row["tags"].get("promoted_by_hand", "")))
+        table.add_row(str(row["version"]), ", ".join(row["aliases"]), row["audit"], row["decision"])
     out.print(table)
+    for row in rows:                                   # reasons are sentences: below the table, not in it
+        out.print(f"v{row['version']} (run {row['run_id'] or '-'}): {version_note(row)}", highlight=False,
+                  markup=False)
+
+
+def version_note(row: dict) -> str:
+    """The decision's reason, and the recorded reason of a promotion by hand."""
+    from models.tags import PROMOTED_BY_HAND_TAG
+
+    by_hand = row["tags"].get(PROMOTED_BY_HAND_TAG)
+    return "; ".join(filter(None, [row["decision_reason"], by_hand and f"promoted by hand: {by_hand}"]))
 
 
 @app.command()
@@ -264,43 +280,59 @@ def rank_cmd(data: DataOption,
 
 @app.command()
 def serve(data: DataOption,
-          host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+          host: Annotated[str, typer.Option(help="Interface to listen on (beyond loopback: a token is required).")]
+          = "127.0.0.1",
           port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
           tracking_uri: TrackingOption = None,
-          audit_db: Annotated[Path | None, typer.Option(help="Audit log database.")] = None) -> None:
+          audit_db: Annotated[Path | None, typer.Option(help="Audit log database.")] = None,
+          trusted_proxy: Annotated[list[str] | None, typer.Option(
+              help="Proxy address or network whose X-Forwarded-For is believed (repeatable; "
+                   "default $MUTASI_TRUSTED_PROXIES, else none).")] = None) -> None:
     """Serve the HTTP API (and the reviewer pages) with uvicorn, one process, no forking."""
-    import uvicorn
+    import os
 
     from features.io import DatasetError
-    from serving.api import create_app
+    from serving.api import create_app, run
     from serving.audit import AuditLog
     from serving.champion import ChampionCache
     from serving.context import ServingContext
+    from serving.security import ConfigError, require_token_beyond_loopback, tokens_from_env, trusted_proxies
 
+    try:                        # before the long load: a wrong setting fails at once
+        tokens = tokens_from_env(os.environ)
+        require_token_beyond_loopback(host, tokens)
+        proxies = trusted_proxies(trusted_proxy, os.environ)
+    except ConfigError as exc:
+        fail(str(exc))
     say(f"loading {data}")
     try:
         context = ServingContext.load(data)
     except DatasetError as exc:
         fail(str(exc))
-    try:
-        application = create_app(context, ChampionCache(tracking_uri), AuditLog(audit_db), host=host)
-    except RuntimeError as exc:
-        fail(str(exc))
+    application = create_app(context, ChampionCache(tracking_uri), AuditLog(audit_db), host=host, tokens=tokens)
     say(f"serving on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(application, host=host, port=port, workers=1, log_level="info")
+    run(application, host, port, proxies)
 
 
 @app.command("audit-log")
 def audit_log(limit: Annotated[int, typer.Option(help="Latest entries to show.")] = 20,
               position: Annotated[str | None, typer.Option(help="Only this position.")] = None,
               audit_db: Annotated[Path | None, typer.Option(help="Audit log database.")] = None,
-              as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+              as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+              verify: Annotated[bool, typer.Option("--verify", help="Check the hash chain; exit 1 when broken.")]
+              = False) -> None:
     """Read the audit log: rankings served and reviewers' decisions."""
     import json
 
     from serving.audit import AuditLog
 
     log = AuditLog(audit_db)
+    if verify:
+        result = log.verify()
+        out.print(str(result), highlight=False, markup=False)
+        if not result.ok:
+            raise typer.Exit(1)
+        return
     entries = log.rankings(limit, position)
     for entry in entries:
         entry["decisions"] = log.decisions(entry["id"])
@@ -309,11 +341,15 @@ def audit_log(limit: Annotated[int, typer.Option(help="Latest entries to show.")
         return
     from rich.table import Table
 
-    table = Table("id", "served_at", "caller", "position", "as_of", "model", "top ids", "decisions")
+    def who(caller, peer) -> str:
+        return f"{caller or '?'} @ {peer}" if peer else (caller or "?")
+
+    table = Table("id", "served_at", "caller @ peer", "position", "as_of", "model", "top ids", "decisions")
     for e in entries:
         ids = ", ".join(r["employee_id"] for r in e["results"][:5])
-        decided = "; ".join(f"{d['action']} by {d['reviewer']}: {d['note']}" for d in e["decisions"])
-        table.add_row(str(e["id"]), e["served_at"], e["caller"], e["position_id"], e["as_of"],
+        decided = "; ".join(f"{d['action']} by {d['reviewer']} ({who(d['caller'], d['peer'])}): {d['note']}"
+                            for d in e["decisions"])
+        table.add_row(str(e["id"]), e["served_at"], who(e["caller"], e["peer"]), e["position_id"], e["as_of"],
                       f"v{e['model_version']}", ids, decided)
     out.print(table)
 
@@ -338,9 +374,11 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Where the simulate
         simulate(out_dir, employees=employees, seed=seed, fmt="parquet", vacancies=40, force=True)
     else:
         say(f"reusing the simulated province in {out_dir}")
+    from training.registry import Decision
+
     result = train(out_dir, experiment="mutasi", tracking_uri=tracking_uri, seed=seed,
                    oracle=out_dir / ORACLE_VACANCIES_FILE)
-    if result.alias != "champion" and "fairness audit failed" in result.decision:
+    if result.decision is Decision.REFUSED_BY_AUDIT:
         say("the fairness audit failed (see fairness/audit.md in the run): in a real deployment a person "
             "decides; the demo overrides it with a recorded reason")
         promote(result.version, reason="demo on a simulated province: disparities reviewed in the audit",

@@ -2,17 +2,47 @@
 
 SQLite in WAL mode with ``synchronous=FULL``; each entry is one transaction, committed
 before the caller is answered, so an acknowledged entry survives a crash.
+
+Tamper evidence. Triggers refuse UPDATE and DELETE on both tables. Every entry also sits
+on one hash chain across both tables, ordered by a global sequence number ``seq``
+(1, 2, 3, … in insertion order): an entry stores ``prev_hash`` (the previous entry's
+``hash``, or :data:`GENESIS` for the first) and ``hash`` = sha256 of the canonical JSON
+of its table name, sequence number, content columns and ``prev_hash``. The next id, the
+sequence number and the previous hash are read inside the writer's ``BEGIN IMMEDIATE``
+transaction, so concurrent writers cannot fork the chain. :meth:`AuditLog.verify`
+recomputes the chain; it also compares each table's highest id with ``sqlite_sequence``
+so that deleting the newest entries is seen. Someone able to rewrite the whole file can
+rebuild a consistent chain: keep the printed head hash elsewhere to anchor it.
+
+``caller`` is the authenticated identity (API token name, ``cli``); ``peer`` the network
+address; ``reviewer`` the name the person typed on the review page.
 """
 
+import hashlib
 import json
 import sqlite3
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from models.store import home
 
-SCHEMA = """
+ACTIONS = ("accept", "reject", "reorder")
+GENESIS = "0" * 64
+RANKINGS, DECISIONS = "rankings", "decisions"
+CHAIN_COLUMNS = {"seq": "INTEGER", "prev_hash": "TEXT", "hash": "TEXT"}
+# The columns each entry's hash covers, besides seq and prev_hash; new columns go last.
+CONTENT_COLUMNS = {
+    RANKINGS: ("id", "served_at", "caller", "peer", "request", "position_id", "as_of", "model_name",
+               "model_version", "run_id", "results"),
+    DECISIONS: ("id", "ranking_id", "decided_at", "reviewer", "caller", "peer", "action", "note",
+                "order_json", "employee_id"),
+}
+# Columns added since the first schema: an older database gets them by migration.
+ADDED_COLUMNS = {RANKINGS: {"peer": "TEXT", **CHAIN_COLUMNS},
+                 DECISIONS: {"caller": "TEXT", "peer": "TEXT", **CHAIN_COLUMNS}}
+TABLES = """
 CREATE TABLE IF NOT EXISTS rankings (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     served_at TEXT NOT NULL,
@@ -23,7 +53,8 @@ CREATE TABLE IF NOT EXISTS rankings (
     model_name TEXT NOT NULL,
     model_version TEXT NOT NULL,
     run_id TEXT NOT NULL,
-    results TEXT NOT NULL
+    results TEXT NOT NULL,
+    peer TEXT, seq INTEGER, prev_hash TEXT, hash TEXT
 );
 CREATE TABLE IF NOT EXISTS decisions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -33,11 +64,20 @@ CREATE TABLE IF NOT EXISTS decisions (
     action TEXT NOT NULL CHECK (action IN ('accept', 'reject', 'reorder')),
     note TEXT NOT NULL CHECK (length(trim(note)) > 0),
     order_json TEXT NOT NULL,
-    employee_id TEXT
-);
+    employee_id TEXT,
+    caller TEXT, peer TEXT, seq INTEGER, prev_hash TEXT, hash TEXT
+)
+"""
+INDEXES = """
 CREATE INDEX IF NOT EXISTS decisions_by_ranking ON decisions(ranking_id);
 CREATE INDEX IF NOT EXISTS rankings_by_position ON rankings(position_id, as_of);
+CREATE UNIQUE INDEX IF NOT EXISTS rankings_by_seq ON rankings(seq);
+CREATE UNIQUE INDEX IF NOT EXISTS decisions_by_seq ON decisions(seq)
 """
+TRIGGERS = {f"{table}_no_{verb.lower()}": (
+    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+    f"BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: {verb} on {table} is refused'); END")
+    for table in (RANKINGS, DECISIONS) for verb in ("UPDATE", "DELETE")}
 
 
 def default_path() -> Path:
@@ -48,14 +88,56 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def entry_hash(table: str, row: dict) -> str:
+    """sha256 over the canonical JSON of an entry's content, sequence number and prev_hash."""
+    content = {"table": table, "seq": row["seq"], "prev_hash": row["prev_hash"],
+               **{column: row[column] for column in CONTENT_COLUMNS[table]}}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first entry whose chain link does not hold."""
+    table: str
+    id: int | None
+    problem: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    checked: int                    # entries verified intact (all of them when ok)
+    head: str                       # hash of the last intact entry
+    broken: ChainBreak | None = None
+    missing_triggers: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        lines = [f"audit log {'intact' if self.ok else 'BROKEN'}: {self.checked:,} entries verified, "
+                 f"head {self.head}"]
+        if self.broken:
+            where = f"{self.broken.table} id {self.broken.id}" if self.broken.id is not None else self.broken.table
+            lines.append(f"first broken entry: {where}: {self.broken.problem}")
+        if self.missing_triggers:
+            lines.append(f"append-only triggers missing: {', '.join(self.missing_triggers)}")
+        return "\n".join(lines)
+
+
 class AuditLog:
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        with self._connect() as db:
+        db = self._connect()
+        try:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+            self._transaction(db, _install_schema)
+        finally:
+            db.close()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -64,45 +146,61 @@ class AuditLog:
         db.row_factory = sqlite3.Row
         return db
 
-    def _write(self, sql: str, params: tuple) -> int:
+    @staticmethod
+    def _transaction(db: sqlite3.Connection, work):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(db)
+            db.execute("COMMIT")
+            return result
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def _append(self, table: str, row: dict) -> int:
+        """Insert one entry on the chain inside one write transaction; returns its id."""
+        def work(db: sqlite3.Connection) -> int:
+            entry = {**row, "id": _next_id(db, table), **_next_link(db)}
+            entry["hash"] = entry_hash(table, entry)
+            columns = ", ".join(entry)
+            db.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(entry))})",
+                       tuple(entry.values()))
+            return entry["id"]
+
         with self._lock:
             db = self._connect()
             try:
-                db.execute("BEGIN IMMEDIATE")
-                cursor = db.execute(sql, params)
-                db.execute("COMMIT")
-                return int(cursor.lastrowid)
-            except BaseException:
-                db.execute("ROLLBACK") if db.in_transaction else None
-                raise
+                return self._transaction(db, work)
             finally:
                 db.close()
 
-    def record_ranking(self, caller: str, request: dict, document: dict) -> int:
+    def record_ranking(self, caller: str, request: dict, document: dict, *, peer: str | None = None) -> int:
         """Append one served ranking; returns its id."""
         results = [{"rank": c["rank"], "employee_id": c["employee_id"], "score": c["score"],
                     "predicted_performance": c["predicted_performance"], "adjustment_risk": c["adjustment_risk"]}
                    for c in document["candidates"]]
         model = document["model"]
-        return self._write(
-            "INSERT INTO rankings (served_at, caller, request, position_id, as_of, model_name, model_version, "
-            "run_id, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (_now(), caller, json.dumps(request, default=str), document["position_id"], str(document["as_of"]),
-             model["name"], str(model["version"]), model["run_id"], json.dumps(results)))
+        return self._append(RANKINGS, {
+            "served_at": _now(), "caller": str(caller), "peer": _text(peer),
+            "request": json.dumps(request, default=str), "position_id": str(document["position_id"]),
+            "as_of": str(document["as_of"]), "model_name": str(model["name"]),
+            "model_version": str(model["version"]), "run_id": str(model["run_id"]), "results": json.dumps(results)})
 
     def record_decision(self, ranking_id: int, reviewer: str, action: str, note: str,
-                        order: list[str], employee_id: str | None = None) -> int:
+                        order: list[str], employee_id: str | None = None, *,
+                        caller: str | None = None, peer: str | None = None) -> int:
         """Append a reviewer's decision on a ranking (a note is mandatory)."""
         if not note or not note.strip():
             raise ValueError("a decision needs a note")
-        if action not in ("accept", "reject", "reorder"):
+        if action not in ACTIONS:
             raise ValueError(f"action must be accept, reject or reorder, not {action!r}")
         if self.ranking(ranking_id) is None:
             raise KeyError(f"no ranking with id {ranking_id}")
-        return self._write(
-            "INSERT INTO decisions (ranking_id, decided_at, reviewer, action, note, order_json, employee_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (ranking_id, _now(), reviewer, action, note.strip(), json.dumps(order), employee_id))
+        return self._append(DECISIONS, {
+            "ranking_id": int(ranking_id), "decided_at": _now(), "reviewer": str(reviewer),
+            "caller": _text(caller), "peer": _text(peer), "action": action, "note": note.strip(),
+            "order_json": json.dumps(order), "employee_id": _text(employee_id)})
 
     def _read(self, sql: str, params: tuple = ()) -> list[dict]:
         db = self._connect()
@@ -136,6 +234,100 @@ class AuditLog:
             "ORDER BY EXISTS (SELECT 1 FROM decisions d WHERE d.ranking_id = r.id) DESC, r.id DESC LIMIT 1",
             (position_id, as_of))
         return _decode(rows[0]) if rows else None
+
+    def verify(self) -> Verification:
+        """Recompute the hash chain; name the first entry that does not hold."""
+        db = self._connect()
+        try:
+            db.execute("BEGIN")                 # one consistent snapshot of both tables
+            entries = sorted(((row["seq"] is None, row["seq"] or 0, table, row)
+                              for table in (RANKINGS, DECISIONS)
+                              for row in map(dict, db.execute(f"SELECT * FROM {table}"))),
+                             key=lambda e: e[:3] + (e[3]["id"],))
+            sequences = dict(db.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+            present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        missing = tuple(name for name in TRIGGERS if name not in present)
+        head, checked = GENESIS, 0
+        for expected_seq, (_, _, table, row) in enumerate(entries, start=1):
+            problem = _link_problem(table, row, expected_seq, head)
+            if problem:
+                return Verification(False, checked, head, ChainBreak(table, row["id"], problem), missing)
+            head, checked = row["hash"], checked + 1
+        for table in (RANKINGS, DECISIONS):
+            highest = max((row["id"] for _, _, t, row in entries if t == table), default=0)
+            if sequences.get(table, 0) > highest:
+                return Verification(False, checked, head, ChainBreak(
+                    table, sequences[table], f"entries up to id {sequences[table]} were written, "
+                                             f"the last present is id {highest}: deleted"), missing)
+        return Verification(not missing, checked, head, None, missing)
+
+
+def _link_problem(table: str, row: dict, expected_seq: int, prev_hash: str) -> str | None:
+    if row["hash"] is None or row["seq"] is None:
+        return "no chain hash: inserted outside the audit log"
+    if row["seq"] != expected_seq:
+        return f"sequence {row['seq']} where {expected_seq} was expected: an earlier entry was deleted"
+    if row["prev_hash"] != prev_hash:
+        return "prev_hash does not match the previous entry's hash: an entry before it was removed or replaced"
+    if entry_hash(table, row) != row["hash"]:
+        return "content does not match its hash: edited after it was written"
+    return None
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _next_id(db: sqlite3.Connection, table: str) -> int:
+    used = db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
+    issued = db.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()[0]
+    return max(used, issued) + 1
+
+
+def _next_link(db: sqlite3.Connection) -> dict:
+    last = [tuple(row) for table in (RANKINGS, DECISIONS)
+            for row in db.execute(f"SELECT seq, hash FROM {table} WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")]
+    seq, prev = max(last, default=(0, GENESIS))
+    return {"seq": seq + 1, "prev_hash": prev}
+
+
+def _install_schema(db: sqlite3.Connection) -> None:
+    """Create the tables, or migrate a database of the first schema, inside one transaction.
+
+    Migration adds the new columns and backfills the chain over the existing entries in
+    the order they were written (timestamp, then rankings before decisions, then id).
+    """
+    for statement in _statements(TABLES):
+        db.execute(statement)
+    migrated = False
+    for table, added in ADDED_COLUMNS.items():
+        present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column, kind in added.items():
+            if column not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                migrated = migrated or column in CHAIN_COLUMNS
+    if migrated:
+        _backfill_chain(db)
+    for statement in _statements(INDEXES):
+        db.execute(statement)
+    for statement in TRIGGERS.values():
+        db.execute(statement)
+
+
+def _backfill_chain(db: sqlite3.Connection) -> None:
+    entries = sorted([(row["served_at"], 0, row["id"], RANKINGS, dict(row))
+                      for row in db.execute("SELECT * FROM rankings")] +
+                     [(row["decided_at"], 1, row["id"], DECISIONS, dict(row))
+                      for row in db.execute("SELECT * FROM decisions")], key=lambda e: e[:3])
+    prev = GENESIS
+    for seq, (*_, table, row) in enumerate(entries, start=1):
+        row.update(seq=seq, prev_hash=prev)
+        prev = row["hash"] = entry_hash(table, row)
+        db.execute(f"UPDATE {table} SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                   (seq, row["prev_hash"], prev, row["id"]))
 
 
 def _decode(row: dict) -> dict:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from models.bundle import RankerBundle
 from models.store import CHAMPION, MODEL_NAME, connect, load_bundle
+from models.tags import AUDIT_FAILED, AUDIT_TAG, DECISION_TAG, promote_command
+
+TRAIN_COMMAND = "`mutasi train --data DIR`"
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,28 @@ class ServedModel:
 
 
 class NoChampionError(RuntimeError):
-    """No registered version holds the ``champion`` alias."""
+    """No registered version holds the ``champion`` alias; the message says why and what to do."""
+
+
+def no_champion_message(client, name: str, alias: str) -> str:
+    """Why no version holds ``alias``, read from the registry, and the command that fixes it:
+    train a first version, or promote the latest one (past its failed audit with ``--force``)."""
+    from mlflow.exceptions import MlflowException
+
+    missing = f"no version of {name!r} holds the alias {alias!r}"
+    try:
+        versions = client.search_model_versions(f"name = '{name}'")
+    except MlflowException:
+        versions = []
+    if not versions:
+        return f"{missing}: nothing is registered yet; run {TRAIN_COMMAND} first"
+    latest = max(versions, key=lambda v: int(v.version))
+    tags = latest.tags or {}
+    audit = tags.get(AUDIT_TAG, "unknown")
+    decision = tags.get(DECISION_TAG, "unknown")
+    return (f"{missing}: the latest, version {latest.version}, has fairness audit {audit} and decision "
+            f"{decision} (`mutasi models` says why); review it, then "
+            f"{promote_command(str(latest.version), force=audit == AUDIT_FAILED)}")
 
 
 class ChampionCache:
@@ -47,8 +71,7 @@ class ChampionCache:
         try:
             return self._client.get_model_version_by_alias(self.name, self.alias)
         except MlflowException as exc:
-            raise NoChampionError(f"no version of {self.name!r} holds the alias {self.alias!r}: "
-                                  "run `mutasi train` first") from exc
+            raise NoChampionError(no_champion_message(self._client, self.name, self.alias)) from exc
 
     def get(self) -> ServedModel:
         """The current champion, reloading it if the alias moved since the last check."""

@@ -14,29 +14,21 @@ import pandas as pd
 from features import columns as c
 from features import snapshot as s
 from features.arrays import Columns
-from features.eligibility import (
-    EligibilityRules,
-    join_reasons,
-    position_reasons,
-)
+from features.candidates import CandidatePool, candidate_pool
+from features.eligibility import EligibilityRules
 from features.geo import haversine_km
-from features.pairs import DISTANCE_KM, PositionTable, pair_features
+from features.pairs import DISTANCE_KM, PositionTable
 from models.bundle import RankerBundle
 from models.policy import ScorePolicy
+from models.scoring import ScoredCandidates, score_candidates
 from serving.champion import ServedModel
+from serving.checks import as_of_date, check_options, check_vacancy
 from serving.context import ServingContext
+from serving.errors import RankingError
 from serving.explain import base_values, contributions, explain_rows
 from serving.pool import PoolFilter
 from serving.recommend import recommend
 from serving.result import Candidate, Excluded, ModelInfo, Ranking
-
-
-class RankingError(ValueError):
-    """A request that cannot be served (unknown position, bad date); ``field`` names the input."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -53,6 +45,11 @@ class Vacancy:
     min_education: str = "s1"
     functional_level: str | None = None
 
+    def __post_init__(self):
+        """Vocabulary, sizes and finite numbers (serving.checks); RankingError names the field."""
+        for name, value in check_vacancy(self).items():
+            object.__setattr__(self, name, value)
+
 
 @dataclass(frozen=True)
 class RankingOptions:
@@ -68,10 +65,7 @@ class RankingOptions:
 def resolve_as_of(context: ServingContext, as_of) -> pd.Timestamp:
     if as_of is None:
         return context.default_as_of
-    try:
-        return pd.Timestamp(as_of).normalize()
-    except (ValueError, TypeError) as exc:
-        raise RankingError("as_of", f"as_of must be a date YYYY-MM-DD, not {as_of!r}") from exc
+    return as_of_date(as_of)        # inside serving.limits' date window, else RankingError
 
 
 def _positions_for(context: ServingContext, position_id: str, vacancy: Vacancy | None) -> PositionTable:
@@ -109,49 +103,35 @@ def _pool_masks(context: ServingContext, view: Columns, positions: PositionTable
 
 @dataclass(frozen=True)
 class ScoredPool:
-    """Everyone at the decision date against one post: why each excluded employee is out,
-    and the eligible candidates with their features, model matrix and predictions."""
+    """One post's candidate pool (after the caller's pool filters) and its scores."""
 
-    view: Columns               # every employee's snapshot
-    reasons: np.ndarray         # ';'-joined reason codes, '' when eligible
-    candidates: Columns         # the eligible rows of ``view``
-    frame: Columns              # candidates' snapshot and pair features
-    x: np.ndarray
-    performance: np.ndarray
-    risk: np.ndarray
-    score: np.ndarray
+    pool: CandidatePool
+    scored: ScoredCandidates
 
 
 def score_pool(context: ServingContext, bundle: RankerBundle, positions: PositionTable, position_id: str,
                when: pd.Timestamp, options: RankingOptions) -> ScoredPool:
     """Eligibility, pool filters, pair features and both models for one post."""
     view = context.snapshot_columns(when)
-    ids = np.full(len(view), position_id, dtype=object)
-    masks = context.employee_masks(when, options.rules) | position_reasons(view, positions, ids, options.rules)
-    masks |= _pool_masks(context, view, positions, position_id, options.pool)
-    reasons = join_reasons(masks, len(view))
-    cand = view.take(np.flatnonzero(reasons == ""))
-    frame = cand.merge(pair_features(cand, positions, ids[: len(cand)]))
-    x = bundle.matrix(frame)
-    perf, risk = bundle.predict_matrix(x)
-    return ScoredPool(view, reasons, cand, frame, x, perf, risk, options.policy.score(perf, risk))
+    pool = candidate_pool(view, positions, position_id, options.rules,
+                          employee_masks=context.employee_masks(when, options.rules),
+                          extra_masks=_pool_masks(context, view, positions, position_id, options.pool))
+    return ScoredPool(pool, score_candidates(bundle, pool.frame, options.policy))
 
 
 def rank(context: ServingContext, served: ServedModel, position_id: str, as_of=None,
          options: RankingOptions = RankingOptions(), vacancy: Vacancy | None = None) -> Ranking:
     """The ranking document for one vacancy."""
-    if not 1 <= options.top_k <= 1000:
-        raise RankingError("top_k", f"top_k must be between 1 and 1000, not {options.top_k}")
-    if options.lang not in ("id", "en"):
-        raise RankingError("lang", f"lang must be 'id' or 'en', not {options.lang!r}")
+    check_options(options)          # top_k, lang, pool filters, policy: serving.checks
     pid = vacancy.position_id if vacancy else position_id
     positions = _positions_for(context, pid, vacancy)
     when = resolve_as_of(context, as_of)
     bundle = served.bundle
-    pool = score_pool(context, bundle, positions, pid, when, options)
-    view, reasons, cand, frame, x = pool.view, pool.reasons, pool.candidates, pool.frame, pool.x
-    perf, risk, score = pool.performance, pool.risk, pool.score
-    top = np.argsort(-score, kind="stable")[: options.top_k]
+    scored_pool = score_pool(context, bundle, positions, pid, when, options)
+    pool, scored = scored_pool.pool, scored_pool.scored
+    view, reasons, cand, frame, x = pool.view, pool.reasons, pool.candidates, pool.frame, scored.matrix
+    perf, risk, score = scored.performance, scored.risk, scored.score
+    top = scored.order(options.top_k)
     if len(top):            # nothing to explain when nobody is eligible
         contrib = contributions(bundle, x[top])
         explanations = explain_rows(bundle, frame.take(top), contrib, options.lang, options.explanations_per_target)

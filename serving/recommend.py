@@ -22,6 +22,7 @@ from features.arrays import Columns, floats
 from features.pairs import PositionTable, float_columns, pair_features
 from features.snapshot import catalog_codes
 from models.bundle import RankerBundle
+from models.scoring import score_candidates
 from serving.result import TrainingRecommendation
 from serving.texts import competency_name, number
 
@@ -112,7 +113,8 @@ def recommend(bundle: RankerBundle, rows: Columns, positions: PositionTable, pos
     if len(owner):
         variants = what_if(rows.take(owner), catalog, training_index, bundle.uplift_for)
         features = pair_features(variants, positions, np.full(len(variants), position_id, dtype=object))
-        perf, risk = bundle.predict_matrix(bundle.matrix(variants.merge(features)))
+        scored = score_candidates(bundle, variants.merge(features))
+        perf, risk = scored.performance, scored.risk
     results = []
     for i in range(len(rows)):
         shortfall = {code: required[k] - assessed[i, k] for k, code in enumerate(codes) if gapped[i, k]}

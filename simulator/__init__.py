@@ -2,6 +2,12 @@
 the hidden truth of its transfers and an oracle of held-out vacancies.
 
 ``simulate(n_employees, seed)`` runs it; ``write_simulation(sim, out_dir)`` writes it.
+
+A product of its own beside the pipeline: it may use the contract's modules of
+:mod:`features` (columns, vocabularies, schema, reading and writing tables, the contract's
+eligibility rules that define the oracle's pools, geography), and nothing in ``features``,
+``models``, ``serving`` or ``training`` imports it. Training sees its oracle only when a
+user names the file (``mutasi train --oracle PATH``).
 """
 
 from simulator.outcomes import OutcomeParams

@@ -13,15 +13,15 @@ from features import columns as c
 from simulator import days as d
 from simulator import people as pp
 from simulator.context import Sim
-from simulator.kinds import KIND_INDEX, MANAGERIAL
-from simulator.moves import apply_failures, exit_employees, sanction
-from simulator.places import CAPITAL
 from simulator.courses import (
     Menu,
     development_trainings,
     needs,
     take_trainings,
 )
+from simulator.kinds import KIND_INDEX, MANAGERIAL
+from simulator.moves import apply_failures, exit_employees, sanction
+from simulator.places import CAPITAL
 from simulator.world import N_CORE
 
 GRADE_III_B, GRADE_III_D, GRADE_IV_A = 10, 12, 13

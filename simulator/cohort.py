@@ -13,8 +13,8 @@ from simulator import kinds as k
 from simulator import people as pp
 from simulator.catalog import LEADERSHIP_CODES
 from simulator.context import Sim
-from simulator.state import Recorder, State
 from simulator.courses import take_trainings
+from simulator.state import Recorder, State
 from simulator.world import N_CORE, World
 
 SMA, D3, S1, S2 = pp.SMA, pp.D3, pp.S1, pp.S2

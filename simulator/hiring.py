@@ -7,9 +7,9 @@ from simulator import days as d
 from simulator import people as pp
 from simulator.cohort import OLDEST_ENTRANT, appoint_holders, holder_education
 from simulator.context import Sim
+from simulator.courses import Menu, schedule_latsar
 from simulator.kinds import ENTRY, FUNCTIONAL, MANAGERIAL
 from simulator.moves import relocate
-from simulator.courses import Menu, schedule_latsar
 
 PPPK_DOMAINS = ("kesehatan", "pendidikan")
 PPPK_SHARE_FRONTLINE, PPPK_SHARE_OTHER = 0.6, 0.3

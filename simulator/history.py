@@ -8,9 +8,9 @@ from simulator import days as d
 from simulator.background import run_segment
 from simulator.cohort import create_cohort
 from simulator.context import Sim
+from simulator.courses import Menu
 from simulator.hiring import hire
 from simulator.selection import pelantikan
-from simulator.courses import Menu
 from simulator.yearly import appraise, promote
 
 HIRE_DAY = (3, 1)

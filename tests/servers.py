@@ -21,7 +21,8 @@ def trained_store(root: Path, copies: int, train: list[str]) -> dict:
     data = write_tables(cloned_tables(copies), root / "data")
     env = {**os.environ, "MUTASI_HOME": str(root / "home")}
     env.pop("MLFLOW_TRACKING_URI", None)
-    env.pop("MUTASI_API_TOKEN", None)
+    for name in ("MUTASI_API_TOKEN", "MUTASI_API_TOKENS", "MUTASI_TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"):
+        env.pop(name, None)
     result = subprocess.run([*train, str(data)], env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return {"data": data, "env": env, "root": root, "audit": root / "home" / "audit.db"}
@@ -41,12 +42,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(store: dict, extra_env: dict | None = None, host: str = "127.0.0.1"):
+def start_server(store: dict, extra_env: dict | None = None, host: str = "127.0.0.1", args: tuple[str, ...] = ()):
+    """``mutasi serve`` (with extra ``args``) on a free loopback port; returns (process, url)."""
     port = free_port()
     env = {**store["env"], **(extra_env or {})}
     log = open(store["root"] / f"server-{port}.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "mutasi.cli", "serve", "--data", str(store["data"]),
-                             "--host", host, "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+                             "--host", host, "--port", str(port), *args], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

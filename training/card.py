@@ -3,24 +3,55 @@
 import pandas as pd
 
 from features.columns import PROTECTED_COLUMNS
+from features.names import FAILURE, PERFORMANCE
+from models.store import MODEL_NAME
+from training.split import N_TEST, N_TRAIN, N_VALID, TEST_FROM, VALID_FROM, split_key
+
+UNKNOWN = "?"
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return "" if pd.isna(value) else f"{value:.3f}"
+    return str(value)
 
 
 def _table(frame: pd.DataFrame) -> str:
     cols = list(frame.columns)
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in frame.itertuples(index=False):
-        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row]
-        lines.append("| " + " | ".join(cells).replace("nan", "") + " |")
+        cells = [_cell(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
+def split_line(info: dict, target: str) -> str:
+    """A target's temporal split from the keys :meth:`TemporalSplit.describe` wrote into ``info``."""
+    def get(part: str) -> object:
+        return info.get(split_key(target, part), UNKNOWN)
+
+    return (f"train before {get(VALID_FROM)} ({get(N_TRAIN)} events), "
+            f"validation and calibration from {get(VALID_FROM)} ({get(N_VALID)} events), "
+            f"test from {get(TEST_FROM)} ({get(N_TEST)} events)")
+
+
+def decision_section(decision: tuple[str, str] | None) -> str:
+    """The registry decision (its value) and its reason (the sentence)."""
+    if decision is None:
+        return "_Not registered yet._"
+    value, reason = decision
+    return f"Decision: `{value}`. {reason[:1].upper()}{reason[1:]}."
+
+
 def model_card(info: dict, evaluation: pd.DataFrame, features: tuple[str, ...],
-               audit_markdown: str | None = None) -> str:
-    """Intended use, data window, features, metrics with baselines, limitations, oversight."""
+               audit_markdown: str | None = None, decision: tuple[str, str] | None = None) -> str:
+    """Intended use, data window, features, metrics with baselines, the registry decision,
+    limitations, oversight. ``info`` holds the run's provenance and the splits' keys;
+    ``decision`` is the registry decision's value and its reason."""
     perf = evaluation[evaluation["target"] == "performance"].dropna(axis=1, how="all")
     risk = evaluation[evaluation["target"] == "risk"].dropna(axis=1, how="all")
     audit = audit_markdown or "_No fairness audit was attached to this run._"
-    return f"""# Model card: {info.get('model_name', 'mutasi-ranker')} {info.get('version', '')}
+    return f"""# Model card: {info.get('model_name', MODEL_NAME)} {info.get('version', '')}
 
 ## Intended use
 Ranks eligible civil servants (ASN) for a vacancy by **expected post-transfer performance**
@@ -35,8 +66,8 @@ Not intended for: dismissals, sanctions, pay, or any decision without human revi
 ## Data
 - Source: `{info.get('data_source', '')}` (fingerprint `{info.get('data_fingerprint', '')[:16]}`)
 - Transfer events: {info.get('n_events', '?')}; dataset end {info.get('dataset_end', '?')}
-- Performance split: {info.get('performance_split', '')}
-- Risk split: {info.get('risk_split', '')}
+- Performance split: {split_line(info, PERFORMANCE)}
+- Risk split (transfers whose 730-day window was followed up): {split_line(info, FAILURE)}
 - Labels follow the data contract, section 3 (censored labels excluded per target).
 
 ## Features
@@ -54,6 +85,9 @@ eligibility, distance and the fairness audit.
 
 ## Fairness audit
 {audit}
+
+## Registry decision
+{decision_section(decision)}
 
 ## Limitations
 - History reflects past managers' choices (selection bias): people were moved because

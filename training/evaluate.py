@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 
 from features import columns as c
-from features.candidates import candidates_for
+from features.arrays import Columns
+from features.candidates import DEFAULT_RULES, candidate_pool
+from features.eligibility import employee_reasons
 from features.io import Dataset
 from features.names import (
     AS_OF,
@@ -22,6 +24,7 @@ from features.pairs import PositionTable
 from features.protected import age_years
 from features.snapshot import Sources, snapshot_at
 from models.bundle import RankerBundle
+from models.scoring import score_candidates
 from training import metrics as m
 from training.baselines import (
     AGE_YEARS,
@@ -52,11 +55,12 @@ def with_age(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
 
 
 def score_methods(bundle: RankerBundle, linear: LinearBaseline, frame: pd.DataFrame) -> Scores:
-    perf, risk = bundle.predict(frame)
+    scored = score_candidates(bundle, frame)
     lin_perf, lin_risk = linear.predict(bundle.spec, frame)
     return Scores(
-        performance={MODEL: perf, DUK: duk_score(frame), LAST_SCORE: last_score(frame), LINEAR: lin_perf},
-        risk={MODEL: risk, LINEAR: lin_risk, LAST_SCORE: -last_score(frame)},
+        performance={MODEL: scored.performance, DUK: duk_score(frame), LAST_SCORE: last_score(frame),
+                     LINEAR: lin_perf},
+        risk={MODEL: scored.risk, LINEAR: lin_risk, LAST_SCORE: -last_score(frame)},
     )
 
 
@@ -108,11 +112,12 @@ def oracle_candidates(dataset: Dataset, sources: Sources, oracle: pd.DataFrame) 
     positions = PositionTable.from_dataset(dataset)
     frames = []
     for as_of, rows in oracle.groupby(AS_OF):
-        snap = snapshot_at(sources, dataset.employees[c.EMPLOYEE_ID], as_of)
+        view = Columns.from_frame(snapshot_at(sources, dataset.employees[c.EMPLOYEE_ID], as_of))
+        masks = employee_reasons(view, DEFAULT_RULES)
         for pid, truth in rows.groupby(c.POSITION_ID):
-            cand = candidates_for(snap, positions, pid)
-            frames.append(cand.merge(truth[[c.EMPLOYEE_ID, TRUE_EXPECTED_SCORE, TRUE_FAILURE_PROB]],
-                                     on=c.EMPLOYEE_ID))
+            pool = candidate_pool(view, positions, pid, employee_masks=masks)
+            frames.append(pool.frame.to_frame().assign(**{c.POSITION_ID: pid}).merge(
+                truth[[c.EMPLOYEE_ID, TRUE_EXPECTED_SCORE, TRUE_FAILURE_PROB]], on=c.EMPLOYEE_ID))
     return with_age(pd.concat(frames, ignore_index=True), dataset)
 
 
@@ -139,8 +144,8 @@ def promotion_metrics(bundle: RankerBundle, table: pd.DataFrame, perf_split: Tem
     """What a candidate for ``champion`` is judged on: test Spearman of performance
     (higher is better) and test Brier score of risk (lower is better)."""
     perf_rows, risk_rows = table.iloc[perf_split.test], table.iloc[risk_split.test]
-    perf, _ = bundle.predict(perf_rows)
-    _, risk = bundle.predict(risk_rows)
+    perf = score_candidates(bundle, perf_rows).performance
+    risk = score_candidates(bundle, risk_rows).risk
     return {"performance_spearman": m.spearman(perf, perf_rows[PERFORMANCE].to_numpy()),
             "risk_brier": m.brier(risk_rows[FAILURE].to_numpy(), risk)}
 

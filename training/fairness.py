@@ -19,7 +19,9 @@ from scipy.stats import fisher_exact
 from sklearn.metrics import mean_absolute_error
 
 from features import columns as c
-from features.candidates import candidates_for
+from features.arrays import Columns
+from features.candidates import DEFAULT_RULES, candidate_pool
+from features.eligibility import EligibilityRules, employee_reasons
 from features.io import Dataset
 from features.names import AS_OF, FAILURE, PERFORMANCE
 from features.pairs import PositionTable
@@ -27,6 +29,7 @@ from features.protected import age_years
 from features.snapshot import Sources, snapshot_at
 from models.bundle import RankerBundle
 from models.policy import ScorePolicy
+from models.scoring import SCORE, score_candidates
 from training import metrics as m
 
 GENDER, AGE_BAND, HOME_REGION = "gender", "age_band", "home_region"
@@ -66,26 +69,27 @@ def audit_positions(dataset: Dataset, settings: FairnessSettings, preferred: lis
 
 
 def scored_pools(bundle: RankerBundle, dataset: Dataset, sources: Sources, position_ids: list[str],
-                 as_of: pd.Timestamp, policy: ScorePolicy, top_k: int) -> pd.DataFrame:
-    """Eligible candidates of every audited vacancy with score, selection and median flags."""
-    snap = snapshot_at(sources, dataset.employees[c.EMPLOYEE_ID], as_of)
+                 as_of: pd.Timestamp, policy: ScorePolicy, top_k: int,
+                 rules: EligibilityRules = DEFAULT_RULES) -> pd.DataFrame:
+    """Eligible candidates of every audited vacancy with score, selection and median flags:
+    the same pools and scores as a served ranking (:func:`candidate_pool`,
+    :func:`score_candidates`, :func:`rank_order`), so the selections are its top lists."""
+    view = Columns.from_frame(snapshot_at(sources, dataset.employees[c.EMPLOYEE_ID], as_of))
     positions = PositionTable.from_dataset(dataset)
+    masks = employee_reasons(view, rules)
     frames = []
     for pid in position_ids:
-        cand = candidates_for(snap, positions, pid)
-        cand = cand[cand["eligible"]].reset_index(drop=True)
-        if len(cand) <= top_k:
+        pool = candidate_pool(view, positions, pid, rules, employee_masks=masks)
+        if len(pool) <= top_k:
             continue                          # everyone is selected: nothing to audit
-        perf, risk = bundle.predict(cand)
-        score = policy.score(perf, risk)
-        order = np.argsort(-score, kind="stable")
-        selected = np.zeros(len(cand), bool)
-        selected[order[:top_k]] = True
-        frames.append(pd.DataFrame({c.POSITION_ID: pid, c.EMPLOYEE_ID: cand[c.EMPLOYEE_ID], AS_OF: as_of,
-                                    "score": score, "selected": selected,
-                                    "above_median": score > np.median(score)}))
+        scored = score_candidates(bundle, pool.frame, policy)
+        selected = np.zeros(len(pool), bool)
+        selected[scored.order(top_k)] = True
+        frames.append(pd.DataFrame({c.POSITION_ID: pid, c.EMPLOYEE_ID: pool.candidates[c.EMPLOYEE_ID], AS_OF: as_of,
+                                    SCORE: scored.score, "selected": selected,
+                                    "above_median": scored.score > np.median(scored.score)}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=[c.POSITION_ID, c.EMPLOYEE_ID, AS_OF, "score", "selected", "above_median"])
+        columns=[c.POSITION_ID, c.EMPLOYEE_ID, AS_OF, SCORE, "selected", "above_median"])
 
 
 def rate_table(pools: pd.DataFrame, groups: pd.DataFrame, settings: FairnessSettings) -> pd.DataFrame:
@@ -135,8 +139,8 @@ def error_table(bundle: RankerBundle, perf_rows: pd.DataFrame, risk_rows: pd.Dat
                                         (FAILURE, risk_rows, m.brier, "brier")):
         if rows.empty:
             continue
-        perf, risk = bundle.predict(rows)
-        pred = perf if target == PERFORMANCE else risk
+        scored = score_candidates(bundle, rows)
+        pred = scored.performance if target == PERFORMANCE else scored.risk
         groups = protected_groups(rows, dataset)
         for attribute in ATTRIBUTES:
             frame = MetricFrame(metrics={label: metric, "count": lambda y, p: len(y)},

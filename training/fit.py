@@ -18,6 +18,10 @@ from models.bundle import Calibration
 # post's standard never helps. Selection bias in history can otherwise invert them.
 RISK_INCREASING = (p.MANAGERIAL_SHORTFALL, p.N_SHORTFALLS)
 RISK_DECREASING = (p.TECH_GAP, *p.GAP_COLUMNS)
+# "advanced" is less restrictive but does not guarantee monotone predictions (LightGBM
+# issues #5358, #6155; tests/model/test_behaviour.py finds rows moving against it);
+# "intermediate" does, and is still less restrictive than "basic".
+MONOTONE_METHOD = "intermediate"
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def _booster_params(settings: FitSettings, objective: str, features: tuple[str, 
     }
     if settings.monotone:
         params["monotone_constraints"] = monotone_constraints(features, target)
-        params["monotone_constraints_method"] = "advanced"
+        params["monotone_constraints_method"] = MONOTONE_METHOD
     return params
 
 

@@ -16,9 +16,11 @@ from models.store import (
     model_uri,
     tracking_uri,
 )
+from models.tags import AUDIT_TAG, DECISION_REASON_TAG, DECISION_TAG, audit_value
 from training import evaluate as ev
 from training import plots
-from training.registry import AUDIT_TAG, apply_aliases, compare, current_champion, gate
+from training.registry import compare, current_champion, gate, record_decision
+from training.results import TrainedRun, TrainResult
 from training.tracking import row_counts
 
 SAMPLE_ROWS = 200
@@ -50,25 +52,26 @@ def champion_metrics(client, name: str, table, fitted) -> tuple[dict | None, str
     champ = current_champion(client, name)
     if champ is None:
         return None, None
+    version = str(champ.version)
     try:
         bundle = load_bundle(model_uri(name=name))
-        return ev.promotion_metrics(bundle, table, fitted.perf_split, fitted.risk_split), champ.version
+        return ev.promotion_metrics(bundle, table, fitted.perf_split, fitted.risk_split), version
     except KeyError:
         # the champion was trained on other features: it cannot score this test set
-        return {"performance_spearman": float("-inf"), "risk_brier": float("inf")}, champ.version
+        return {"performance_spearman": float("-inf"), "risk_brier": float("inf")}, version
 
 
-def log_and_register(run, experiment: str, tracking_override: str | None, model_name: str,
-                     force_champion: str | None, say: Callable[[str], None]):
-    """Log a :class:`~training.pipeline.TrainedRun` to one MLflow run, register the model
+def log_and_register(run: TrainedRun, experiment: str, tracking_override: str | None, model_name: str,
+                     force_champion: str | None, say: Callable[[str], None]) -> TrainResult:
+    """Log a :class:`~training.results.TrainedRun` to one MLflow run, register the model
     and decide its alias (champion only if no worse than the current one and, unless
     forced with a recorded reason, only if its fairness audit passed)."""
     import mlflow
 
     from models.pyfunc import log_bundle
-    from training.pipeline import TrainResult
 
     fitted, evaluated, table, audit = run.fitted, run.evaluated, run.table, run.audit
+    flagged = len(audit.flagged())
     uri = tracking_uri(tracking_override)
     client = connect(tracking_override)
     experiment_id = ensure_experiment(client, experiment, uri)
@@ -79,7 +82,7 @@ def log_and_register(run, experiment: str, tracking_override: str | None, model_
         folder = Path(tmp)
         mlflow.log_params({**run.settings.params(), **fitted.bundle.metadata, "n_events": len(table)})
         mlflow.set_tags({"git_commit": run.info["git_commit"], "data_fingerprint": run.info["data_fingerprint"],
-                         AUDIT_TAG: "passed" if audit.passed else "failed"})
+                         AUDIT_TAG: audit_value(audit.passed)})
         mlflow.log_params(row_counts(run.dataset))
         mlflow.log_metrics(metrics)
         write_artifacts(folder / "evaluation", fitted, evaluated, table)
@@ -91,24 +94,23 @@ def log_and_register(run, experiment: str, tracking_override: str | None, model_
         say("logging the pyfunc model")
         model_info = log_bundle(bundle_dir, table.sample(min(SAMPLE_ROWS, len(table)), random_state=0), code)
         champion, champion_version = champion_metrics(client, model_name, table, fitted)
-        comparison = gate(compare(evaluated.promotion, champion, champion_version), audit.passed, force_champion)
-        say(comparison.reason)
-        mlflow.set_tag("registry_decision", comparison.reason)
-        version = mlflow.register_model(model_info.model_uri, model_name).version
+        comparison = gate(compare(evaluated.promotion, champion, champion_version), audit.passed, force_champion,
+                          flagged)
+        say(f"registry decision {comparison.decision}: {comparison.reason}")
+        mlflow.set_tags({DECISION_TAG: comparison.decision.value, DECISION_REASON_TAG: comparison.reason})
+        version = str(mlflow.register_model(model_info.model_uri, model_name).version)
         try:
-            alias = apply_aliases(client, version, comparison.promote, model_name)
-            client.set_model_version_tag(model_name, version, "decision", comparison.reason)
-            client.set_model_version_tag(model_name, version, AUDIT_TAG, "passed" if audit.passed else "failed")
-            if force_champion and not audit.passed:
-                client.set_model_version_tag(model_name, version, "audit_override", force_champion)
-            text = run.card(f"v{version}")
+            alias = record_decision(client, version, comparison, audit.passed, flagged, force_champion, model_name)
+            text = run.card(f"v{version}", comparison)
             mlflow.log_text(text, "model_card.md")
             client.update_model_version(model_name, version, description=text[:4000])
         except BaseException:
             client.delete_model_version(model_name, version)   # no half-registered version
             raise
         say(f"registered {model_name} v{version} as {alias}")
-        return TrainResult(mlrun.info.run_id, str(version), alias, comparison.reason, evaluated.table, metrics)
+        holder = version if comparison.promote else comparison.champion_version
+        return TrainResult(mlrun.info.run_id, version, alias, comparison.decision, comparison.reason,
+                           evaluated.table, metrics, flagged, holder)
 
 
 def audit_metrics(audit) -> dict[str, float]:

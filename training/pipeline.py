@@ -7,7 +7,6 @@ failure after registration removes the half-made version.
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,39 +23,14 @@ from models.spec import FeatureSpec
 from models.store import EXPERIMENT, MODEL_NAME
 from training import evaluate as ev
 from training.baselines import LinearBaseline
-from training.card import model_card
 from training.fairness import AuditReport, FairnessSettings, run_audit
 from training.fit import FitSettings, fit_booster, fit_calibration
-from training.split import TemporalSplit, temporal_split
+from training.results import Evaluated, Fitted, TrainedRun, TrainResult
+from training.split import temporal_split
 from training.tracking import data_fingerprint, git_commit
 from training.uplift import estimate_uplift
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Fitted:
-    bundle: RankerBundle
-    linear: LinearBaseline
-    perf_split: TemporalSplit
-    risk_split: TemporalSplit
-
-
-@dataclass(frozen=True)
-class Evaluated:
-    table: pd.DataFrame            # one row per (method, target, split)
-    calibration: pd.DataFrame
-    promotion: dict[str, float]
-
-
-@dataclass(frozen=True)
-class TrainResult:
-    run_id: str
-    version: str | None
-    alias: str | None
-    decision: str
-    evaluation: pd.DataFrame
-    metrics: dict[str, float] = field(default_factory=dict)
 
 
 def fit_ranker(dataset: Dataset, table: pd.DataFrame, settings: FitSettings = FitSettings(),
@@ -110,23 +84,6 @@ class Stages:
         self.progress(f"[{time.perf_counter() - self.started:6.1f}s] {message}")
 
 
-@dataclass(frozen=True)
-class TrainedRun:
-    """Everything one training run produced, ready to be logged and registered."""
-
-    dataset: Dataset
-    table: pd.DataFrame
-    fitted: Fitted
-    evaluated: Evaluated
-    audit: AuditReport
-    info: dict
-    settings: FitSettings
-
-    def card(self, version: str) -> str:
-        return model_card({**self.info, "version": version}, self.evaluated.table,
-                          self.fitted.bundle.spec.features, self.audit.to_markdown())
-
-
 def audit_ranker(fitted: Fitted, dataset: Dataset, table: pd.DataFrame, oracle: pd.DataFrame | None,
                  settings: FairnessSettings) -> AuditReport:
     """The fairness audit at the dataset's default decision date, on the oracle's vacancies
@@ -163,7 +120,7 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
     audit = audit_ranker(fitted, dataset, table, truth, fairness)
     say(f"fairness audit {'passed' if audit.passed else 'FAILED'}: "
         f"{len(audit.flagged())} flagged group(s) over {audit.positions} vacancies")
-    from training.mlflow_run import log_and_register
+    from training.mlflow_run import log_and_register  # the MLflow edge, only when logging
 
     run = TrainedRun(dataset, table, fitted, evaluated, audit, info, settings)
     return log_and_register(run, experiment, tracking_uri, model_name, force_champion, say)

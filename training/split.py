@@ -13,6 +13,10 @@ import pandas as pd
 
 from features.names import AS_OF
 
+# the parts of a split that describe() reports
+VALID_FROM, TEST_FROM = "valid_from", "test_from"
+N_TRAIN, N_VALID, N_TEST = "n_train", "n_valid", "n_test"
+
 
 @dataclass(frozen=True)
 class TemporalSplit:
@@ -24,10 +28,16 @@ class TemporalSplit:
     test: np.ndarray
 
     def describe(self) -> dict[str, object]:
-        return {f"{self.target}_valid_from": str(self.valid_from.date()),
-                f"{self.target}_test_from": str(self.test_from.date()),
-                f"{self.target}_n_train": len(self.train), f"{self.target}_n_valid": len(self.valid),
-                f"{self.target}_n_test": len(self.test)}
+        """Cut dates and row counts, keyed by :func:`split_key` (logged as run parameters)."""
+        return {split_key(self.target, VALID_FROM): str(self.valid_from.date()),
+                split_key(self.target, TEST_FROM): str(self.test_from.date()),
+                split_key(self.target, N_TRAIN): len(self.train), split_key(self.target, N_VALID): len(self.valid),
+                split_key(self.target, N_TEST): len(self.test)}
+
+
+def split_key(target: str, part: str) -> str:
+    """The metadata key of one part of a target's split, e.g. ``performance_valid_from``."""
+    return f"{target}_{part}"
 
 
 def temporal_split(table: pd.DataFrame, target: str, valid_share: float = 0.15,

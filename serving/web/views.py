@@ -3,6 +3,9 @@ candidate's SHAP bars, competency chart and history. Only records dated before t
 decision date are shown (as the models saw them)."""
 
 import threading
+from datetime import date
+from pathlib import PureWindowsPath
+from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 
@@ -11,11 +14,15 @@ from features import vocab as v
 from features.snapshot import level_column
 from serving import texts
 from serving.context import ServingContext
+from serving.limits import EARLIEST_AS_OF, LATEST_AS_OF, MAX_ID_LENGTH, MAX_TOP_K
 from serving.web import labels as L
 
+TOP_CHOICES = (5, 10, 20)         # the page's top-k menu (any 1..MAX_TOP_K in a link)
+DEFAULT_TOP = 10
 LAST_APPRAISALS = 5
 LAST_TRAININGS = 10
 LOCAL_MLFLOW_UI = "http://127.0.0.1:5000"
+HIDDEN_DIR = "\u2026"                 # stands for a directory the page does not show
 
 _experiments: dict[tuple[str, str], str | None] = {}
 _experiments_lock = threading.Lock()
@@ -45,24 +52,111 @@ def experiment_id(uri: str, run_id: str) -> str | None:
     return found
 
 
+def page_query(lang: str, position: str, as_of: str, top: str) -> dict:
+    """The page's query values; odd ones fall back to the defaults (no error page)."""
+    position = position.strip()
+    try:
+        day = date.fromisoformat(as_of)
+    except ValueError:
+        day = None
+    return {"lang": lang if lang in L.LANGS else "id",
+            "position": position if len(position) <= MAX_ID_LENGTH else "",
+            "as_of": as_of if day is not None and EARLIEST_AS_OF <= day <= LATEST_AS_OF else "",
+            "top": int(top) if top.isdigit() and 1 <= int(top) <= MAX_TOP_K else DEFAULT_TOP}
+
+
+def searchable_titles(context: ServingContext) -> pd.DataFrame:
+    """Positions (by id) with title, unit name, type and a lowercase search text."""
+    table = context.position_titles().set_index(c.POSITION_ID)
+    table["search"] = (table.index.astype(str) + " " + table[c.TITLE].astype(str) + " "
+                       + table["unit_name"].astype(str)).str.casefold()
+    return table
+
+
+def search_positions(table: pd.DataFrame, query: str, lang: str, limit: int) -> list[dict]:
+    """Positions whose id, title or unit name contain every word of ``query``."""
+    mask = pd.Series(True, index=table.index)
+    for word in query.strip().casefold().split():
+        mask &= table["search"].str.contains(word, regex=False)
+    hits = []
+    for pid, row in table[mask].head(limit).iterrows():
+        kind = row[c.POSITION_TYPE]
+        hits.append({"position_id": str(pid), "title": str(row[c.TITLE]), "unit_name": str(row["unit_name"]),
+                     "position_type": L.pick(texts.POSITION_TYPE_NAMES.get(kind, (kind, kind)), lang)})
+    return hits
+
+
+def candidate_views(context: ServingContext, table: pd.DataFrame, document: dict, lang: str) -> list[dict]:
+    """Each ranked candidate with numbers in words, SHAP bars, competencies and history."""
+    as_of = pd.Timestamp(document["as_of"])
+    snap = context.snapshot(as_of).set_index(c.EMPLOYEE_ID)
+    pid = document["position_id"]
+    views = []
+    for cand in document["candidates"]:
+        eid = cand["employee_id"]
+        current = cand.get("current_position_id")
+        base = cand.get("base_values") or {}
+        views.append({
+            **cand, "performance_text": texts.number(cand["predicted_performance"], lang, 2),
+            "risk_text": percent(cand["adjustment_risk"], lang), "score_text": texts.number(cand["score"], lang, 2),
+            "current_title": table[c.TITLE].get(current, current or "-"),
+            "distance_text": None if cand.get("distance_km") is None else texts.number(cand["distance_km"], lang, 0),
+            "shap": [shap_chart(cand["explanations"], "performance", base.get("performance"), lang),
+                     shap_chart(cand["explanations"], "risk", base.get("risk"), lang)],
+            "competencies": competency_chart(context, pid, snap.loc[eid] if eid in snap.index else None, lang),
+            "recommendations": recommendation_rows(cand, lang),
+            "history": history(context, eid, as_of, lang)})
+    return views
+
+
+def last_part(path: str) -> str:
+    """The last part of a POSIX or Windows path."""
+    return PureWindowsPath(path).name
+
+
+def public_uri(uri: str) -> str:
+    """A tracking URI fit for a reviewer's page: no file path (the store's file name only),
+    no user or password in a server address."""
+    if uri.startswith(("http://", "https://")):
+        parts = urlsplit(uri)
+        return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    scheme, sep, path = uri.partition("://")
+    if not sep:
+        scheme, path = "", uri
+    name = last_part(path) or "mlflow"
+    return f"{scheme}:///{HIDDEN_DIR}/{name}" if scheme else f"{HIDDEN_DIR}/{name}"
+
+
+def public_value(value):
+    """Metadata values with any absolute path cut to its last part."""
+    if isinstance(value, str) and (value.startswith("/") or "://" in value and not value.startswith("http")
+                                   or PureWindowsPath(value).drive):
+        return public_uri(value) if "://" in value else f"{HIDDEN_DIR}/{last_part(value)}"
+    return value
+
+
 def mlflow_link(uri: str, run_id: str) -> dict:
-    """A link to the run when the tracking server has a web UI, else how to open one."""
+    """A link to the run when the tracking server has a web UI, else how to open one
+    (the store named by its file name only: the page never shows server paths)."""
     exp = experiment_id(uri, run_id) if run_id else None
     run_path = f"#/experiments/{exp}/runs/{run_id}" if exp is not None else None
+    shown = public_uri(uri)
     if uri.startswith(("http://", "https://")):
-        return {"kind": "http", "uri": uri, "url": f"{uri.rstrip('/')}/{run_path}" if run_path else None}
-    path = uri.removeprefix("sqlite:///").removeprefix("file://") if "://" in uri else uri
-    return {"kind": "local", "uri": uri, "path": path, "command": f"mlflow ui --backend-store-uri {uri}",
+        return {"kind": "http", "uri": shown, "url": f"{shown.rstrip('/')}/{run_path}" if run_path else None}
+    return {"kind": "local", "uri": shown, "path": shown.rpartition("://")[2],
+            "command": f"mlflow ui --backend-store-uri {shown}",
             "url": f"{LOCAL_MLFLOW_UI}/{run_path}" if run_path else None}
 
 
-def model_view(served, uri: str, served_data: str) -> dict:
-    meta = served.bundle.metadata or {}
+def model_view(served, uri: str, dataset_source: str) -> dict:
+    """The model panel: version, run, data window; server paths cut to their last part."""
+    meta = {key: public_value(value) for key, value in (served.bundle.metadata or {}).items()}
     return {"name": served.name, "version": served.version, "run_id": served.run_id,
             "dataset_end": meta.get("dataset_end"), "valid_from": meta.get("performance_valid_from"),
             "test_from": meta.get("performance_test_from"), "n_events": meta.get("n_events"),
             "data_source": meta.get("data_source"), "fingerprint": str(meta.get("data_fingerprint") or "")[:12],
-            "served_data": served_data, "metadata": meta, "mlflow": mlflow_link(uri, served.run_id)}
+            "served_data": last_part(dataset_source), "metadata": meta,
+            "mlflow": mlflow_link(uri, served.run_id)}
 
 
 def shap_chart(explanations: list[dict], target: str, base: float | None, lang: str) -> dict:

@@ -57,7 +57,8 @@ def browser():
 
 @pytest.fixture
 def script_errors() -> list[str]:
-    """Uncaught script errors of the page (tests assert it stays empty)."""
+    """Uncaught script errors and Content-Security-Policy violations of the page (tests
+    assert it stays empty)."""
     return []
 
 
@@ -68,5 +69,7 @@ def page(browser, script_errors):
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.on("pageerror", lambda error: script_errors.append(str(error)))
+    page.on("console", lambda message: script_errors.append(message.text)     # blocked by the page's CSP
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()

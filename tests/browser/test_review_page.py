@@ -41,13 +41,15 @@ def table(store: dict, name: str) -> pd.DataFrame:
 
 
 def test_search_pick_and_rank(page, server, store, script_errors):
-    health = httpx.get(f"{server}/v1/health").json()
+    model = httpx.get(f"{server}/v1/model").json()
     page.goto(f"{server}/review")
-    expect(page.locator("#as-of")).to_have_value(health["default_as_of"])
-    expect(page.locator("#model-version")).to_have_text(health["model"]["version"])
-    expect(page.locator("#run-id")).to_have_text(health["model"]["run_id"])
+    expect(page.locator("#as-of")).to_have_value(model["default_as_of"])
+    expect(page.locator("#model-version")).to_have_text(model["version"])
+    expect(page.locator("#run-id")).to_have_text(model["run_id"])
     expect(page.locator("#data-window")).to_contain_text("2022-12-31")
-    expect(page.locator("#mlflow-command")).to_contain_text(f"mlflow ui --backend-store-uri sqlite:///{store['root']}")
+    expect(page.locator("#mlflow-command")).to_contain_text("mlflow ui --backend-store-uri sqlite:///")
+    expect(page.locator("#mlflow-command")).to_contain_text("mlflow.db")
+    expect(page.locator("#model")).not_to_contain_text(str(store["root"]))     # no server paths on the page
 
     items = page.locator("#position-list li button")
     page.fill("#position-search", "sumba timur")            # a unit name
@@ -74,7 +76,8 @@ def test_search_pick_and_rank(page, server, store, script_errors):
 
     audit_id = int(page.locator("article.ranking").get_attribute("data-audit-id"))
     entry = AuditLog(store["audit"]).ranking(audit_id)
-    assert entry["caller"] == "review" and entry["position_id"] == POSITION and entry["as_of"] == "2021-01-01"
+    assert (entry["caller"], entry["peer"], entry["request"]["door"]) == ("anonymous@loopback", "127.0.0.1", "review")
+    assert entry["position_id"] == POSITION and entry["as_of"] == "2021-01-01"
     assert [r["employee_id"] for r in entry["results"]] == [c["employee_id"] for c in expected["candidates"]]
     assert entry["request"]["top_k"] == 10 and entry["run_id"] == expected["model"]["run_id"]
 
@@ -171,6 +174,7 @@ def test_reorder_and_accept_are_recorded_and_shown_after_reload(page, server, st
 
     [decision] = AuditLog(store["audit"]).decisions(audit_id)
     assert decision["action"] == "reorder" and decision["reviewer"] == "Rina (BKPSDM)"
+    assert (decision["caller"], decision["peer"]) == ("anonymous@loopback", "127.0.0.1")
     assert decision["order"] == reordered and decision["employee_id"] is None
     assert decision["note"] == "Pengalaman <b>kesehatan</b> lebih relevan"
 
@@ -256,7 +260,7 @@ def test_english_switch_keeps_the_view_and_screenshots(page, server, tmp_path, s
 
 
 def test_a_token_protects_the_review_data(store, browser):
-    proc, url = start_server(store, {"MUTASI_API_TOKEN": "s3cret"})
+    proc, url = start_server(store, {"MUTASI_API_TOKENS": "rina:s3cret,bkd-tool:other-token"})
     try:
         assert httpx.get(f"{url}/review").status_code == 200            # the shell holds no data
         for method, path in (("GET", "/review/api/model"), ("GET", "/review/api/positions?q=p"),
@@ -274,6 +278,10 @@ def test_a_token_protects_the_review_data(store, browser):
         page.click("#token-bar button")
         expect(page.locator("#model-version")).to_be_visible()
         expect(page.locator("#candidates tbody tr.candidate").first).to_be_visible()
+        audit_id = int(page.locator("article.ranking").get_attribute("data-audit-id"))
+        assert AuditLog(store["audit"]).ranking(audit_id)["caller"] == "rina"      # the token's name
+        bars = page.locator("figure.shap .bar, figure.competencies .bar")
+        assert bars.evaluate_all("bs => bs.filter(b => b.style.width !== '').length") == bars.count() > 0
         context.close()
     finally:
         proc.terminate()

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from features.io import DatasetError, inspect_dataset, load_dataset
+from features.problems import FIRST_ROWS, PARSE, READ, WARNING, Problem, format_report
 from mutasi.cli import app
 
 from tiny_dataset import write_tables
@@ -159,3 +160,92 @@ def test_cli_validate_clean(tiny_dir):
     result = CliRunner().invoke(app, ["validate", "--data", str(tiny_dir)])
     assert result.exit_code == 0, result.output
     assert "0 error(s)" in result.output
+
+
+# --- the grouped report ---------------------------------------------------------------------
+
+PARSE_DATE = "date is not a valid YYYY-MM-DD"
+
+
+def with_many_assignments(tables, count: int = 1200):
+    """The tiny tables plus ``count`` assignments of e3 on distinct days (so the key is unique)."""
+    extra = pd.DataFrame({"employee_id": "e3", "position_id": "p1", "move_type": "mutasi", "end_date": None,
+                          "start_date": pd.date_range("1980-01-01", periods=count, freq="D").strftime("%Y-%m-%d")})
+    tables["assignments"] = pd.concat([tables["assignments"], extra], ignore_index=True)
+    return tables
+
+
+def day_first(tables):
+    """assignments.start_date written dd/mm/yyyy, as a spreadsheet export would."""
+    tables["assignments"]["start_date"] = pd.to_datetime(tables["assignments"]["start_date"]).dt.strftime("%d/%m/%Y")
+    return tables
+
+
+def test_day_first_key_dates_report_the_parse_error_first_and_no_duplicate_keys(tables, tmp_path):
+    with_many_assignments(tables)
+    _, iso_problems, _ = inspect_dataset(write_tables(tables, tmp_path / "iso"))
+    assert iso_problems == []                                   # the control: only the date format changes
+    day_first(tables)
+    written = tables["assignments"]["start_date"]
+    _, problems, _ = inspect_dataset(write_tables(tables, tmp_path / "ds"))
+    assert len(problems) == len(written)                        # the list stays one problem per row
+    assert {(p.column, p.message, p.stage) for p in problems} == {("start_date", PARSE_DATE, PARSE)}
+    lines = format_report(problems).splitlines()
+    first_rows = ", ".join(f"{row + 1} ({written[row]!r})" for row in range(FIRST_ROWS))
+    assert lines[0] == (f"ERROR assignments.start_date: {PARSE_DATE} — {len(written):,} rows, "
+                        f"first rows {first_rows}, ...")
+    assert len(lines) == 2 and not any("duplicate key" in line for line in lines)
+
+
+def test_real_duplicates_are_still_reported_next_to_unparsed_keys(tables, tmp_path):
+    tables["assignments"] = pd.concat([tables["assignments"], tables["assignments"].iloc[[1, 1]]], ignore_index=True)
+    tables["assignments"].loc[6, "start_date"] = "01/07/2016"     # one copy unparsed, one a real duplicate
+    problems = problems_of(tables, tmp_path)
+    assert {p.row for p in problems if p.message == "duplicate key"} == {2, 6}
+    assert only(problems, column="start_date", message=PARSE_DATE).row == 7
+
+
+def test_repeated_errors_are_grouped_with_counts_parse_errors_first(tables, tmp_path):
+    tables["assignments"].loc[[0, 2, 4], "move_type"] = "transfer"
+    tables["appraisals"].loc[[3, 5], "period_end"] = ["31/12/2014", "31/12/2016"]
+    lines = format_report(problems_of(tables, tmp_path)).splitlines()
+    assert lines[0] == f"ERROR appraisals.period_end: {PARSE_DATE} — 2 rows, first rows 4 ('31/12/2014'), 6 ('31/12/2016')"
+    assert lines[1].startswith("ERROR assignments.move_type: code outside the closed vocabulary — 3 rows, ")
+    assert lines[1].endswith("first rows 1 ('transfer'), 3 ('transfer'), 5 ('transfer')")
+    assert lines[2:] == ["5 error(s), 0 warning(s)"]
+
+
+def test_report_orders_errors_by_stage_then_warnings_and_counts_in_thousands():
+    many = [Problem("trainings", "training_code", row, "x", "unknown code", severity=WARNING) for row in range(1, 3)]
+    many += [Problem("grades", "grade", row, "zz", "code outside the closed vocabulary") for row in range(1, 1235)]
+    many += [Problem("appraisals", "period_end", 9, "31/12/2014", PARSE_DATE, stage=PARSE)]
+    many += [Problem("regions", None, None, None, "required table missing", stage=READ)]
+    lines = format_report(many, limit=3).splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == ["ERROR regions", "ERROR appraisals.period_end row 9",
+                                                          "ERROR grades.grade"]
+    assert "1,234 rows, first rows 1 ('zz'), 2 ('zz'), 3 ('zz'), ..." in lines[2]
+    assert lines[3] == "... and 1 more kind(s) of problem (2 rows)"
+    assert lines[4] == "1,236 error(s), 2 warning(s)"
+
+
+def test_dataset_error_message_is_grouped(tables, tmp_path):
+    day_first(with_many_assignments(tables))
+    with pytest.raises(DatasetError) as err:
+        load_dataset(write_tables(tables, tmp_path / "ds"))
+    rows = len(tables["assignments"])
+    assert len(err.value.problems) == rows
+    message = str(err.value).splitlines()
+    assert message[0] == f"dataset has {rows:,} validation error(s):"
+    assert len(message) == 2 and message[1].startswith(f"ERROR assignments.start_date: {PARSE_DATE} — {rows:,} rows")
+
+
+def test_cli_validate_prints_the_grouped_report(tables, tmp_path, monkeypatch):
+    from mutasi import cli
+
+    monkeypatch.setattr(cli.out, "_width", 400)             # one report line per printed line
+    day_first(tables)
+    result = CliRunner().invoke(app, ["validate", "--data", str(write_tables(tables, tmp_path / "ds"))])
+    rows = len(tables["assignments"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(f"ERROR assignments.start_date: {PARSE_DATE} — {rows} rows")
+    assert "duplicate key" not in result.output

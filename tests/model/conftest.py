@@ -3,8 +3,8 @@
 import pytest
 
 from features.io import load_dataset
-from simulator import simulate, write_simulation
 from features.training_table import build_training_table
+from simulator import simulate, write_simulation
 from training.evaluate import with_age
 from training.pipeline import fit_ranker
 

@@ -12,10 +12,22 @@ from features.names import FAILURE, PERFORMANCE
 from features.snapshot import prepare_sources
 from features.timeline import default_as_of
 from features.training_table import build_training_table
+from models.policy import ScorePolicy
+from models.scoring import SCORE
+from serving.champion import ChampionCache
+from serving.context import ServingContext
+from serving.ranking import RankingOptions, rank
 from training.evaluate import with_age
-from training.fairness import FairnessSettings, protected_groups, rate_table, run_audit
+from training.fairness import (
+    FairnessSettings,
+    audit_positions,
+    protected_groups,
+    rate_table,
+    run_audit,
+    scored_pools,
+)
 from training.pipeline import fit_ranker
-from training.registry import Comparison, gate
+from training.registry import Comparison, Decision, gate
 
 pytestmark = pytest.mark.model
 
@@ -55,12 +67,12 @@ def test_low_ratio_without_evidence_or_in_a_tiny_group_is_not_flagged():
 
 @pytest.mark.code
 def test_gate_refuses_champion_unless_forced():
-    promote = Comparison({}, None, None, "promote: no current champion")
-    assert gate(promote, audit_passed=True, force_reason=None).promote
+    promote = Comparison({}, None, None, Decision.PROMOTE, "there is no champion yet")
+    assert gate(promote, audit_passed=True, force_reason=None).decision is Decision.PROMOTE
     refused = gate(promote, audit_passed=False, force_reason=None)
-    assert not refused.promote and "fairness audit failed" in refused.reason
+    assert refused.decision is Decision.REFUSED_BY_AUDIT and not refused.promote
     forced = gate(promote, audit_passed=False, force_reason="reviewed by the board on 2026-01-05")
-    assert forced.promote and "reviewed by the board" in forced.reason
+    assert forced.decision is Decision.FORCED and forced.promote and "reviewed by the board" in forced.reason
 
 
 @pytest.mark.slow
@@ -97,3 +109,24 @@ def test_outcomes_biased_through_a_proxy_are_flagged(trained):
     assert not report.passed and gender.loc["p", "flagged"]
     assert gender.loc["p", "selection_impact_ratio"] < 0.5
     assert not set(c.PROTECTED_COLUMNS) & set(fitted.bundle.spec.features)
+
+
+@pytest.mark.slow
+def test_audited_top_lists_are_the_served_rankings(trained):
+    """The audit scores the pools that serving ranks, through the same scoring path: for
+    every audited vacancy its selection is the served top-k, in the served order."""
+    dataset, bundle = trained["dataset"], trained["fitted"].bundle
+    settings = FairnessSettings(max_positions=25)
+    as_of = default_as_of(dataset)
+    ids = audit_positions(dataset, settings)
+    pools = scored_pools(bundle, dataset, prepare_sources(dataset), ids, as_of, ScorePolicy(), settings.top_k)
+    context = ServingContext.from_dataset(dataset)
+    served = ChampionCache.fixed(bundle).get()
+    audited = pools[c.POSITION_ID].unique()
+    assert len(audited) >= 10
+    for pid, pool in pools.groupby(c.POSITION_ID, sort=False):
+        ranking = rank(context, served, pid, as_of, RankingOptions(top_k=settings.top_k))
+        selection = pool[pool["selected"]].sort_values(SCORE, ascending=False, kind="stable")
+        assert ranking.n_eligible == len(pool)
+        assert [cand.employee_id for cand in ranking.candidates] == selection[c.EMPLOYEE_ID].tolist()
+        np.testing.assert_allclose([cand.score for cand in ranking.candidates], selection[SCORE], atol=1e-4)

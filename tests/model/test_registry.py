@@ -1,17 +1,21 @@
-"""Registry mechanics on a throw-away local MLflow store: aliases, manual promotion,
-clean failure, reload of the served model when the alias moves."""
+"""Registry mechanics on a throw-away local MLflow store: decisions as values, aliases,
+manual promotion, clean failure, reload of the served model when the alias moves, and what
+a first-time user is told when the first version is refused by the fairness audit."""
 
+import dataclasses
 import math
 
 import pytest
 from mlflow.exceptions import MlflowException
 
 from features.io import DatasetError
-from models.store import CHAMPION, MODEL_NAME, connect
-from serving.champion import ChampionCache
-from training import mlflow_run
+from models.store import CHALLENGER, CHAMPION, MODEL_NAME, connect
+from models.tags import AUDIT_FAILED, AUDIT_TAG, DECISION_REASON_TAG, DECISION_TAG
+from serving.champion import ChampionCache, NoChampionError
+from training import mlflow_run, pipeline
 from training.pipeline import train
-from training.registry import AUDIT_TAG, AuditGateError, compare, list_versions, promote
+from training.registry import AuditGateError, Comparison, Decision, compare, gate, list_versions, promote
+from training.results import outcome_line
 
 from cloned_dataset import cloned_tables
 from tiny_dataset import write_tables
@@ -37,13 +41,30 @@ def aliases(client) -> dict[str, list[str]]:
 
 def test_compare_rules():
     champ = {"performance_spearman": 0.40, "risk_brier": 0.15}
-    assert compare(champ, None, None).promote
-    assert compare(dict(champ), champ, "1").promote                                   # a tie keeps the title moving
-    assert not compare({"performance_spearman": 0.39, "risk_brier": 0.15}, champ, "1").promote
-    assert not compare({"performance_spearman": 0.50, "risk_brier": 0.16}, champ, "1").promote
-    assert compare({"performance_spearman": 0.41, "risk_brier": 0.14}, champ, "1").promote
-    assert not compare({"performance_spearman": math.nan, "risk_brier": 0.1}, champ, "1").promote
-    assert compare(champ, {"performance_spearman": math.nan, "risk_brier": 0.2}, "1").promote
+    assert compare(champ, None, None).decision is Decision.PROMOTE
+    assert compare(dict(champ), champ, "1").decision is Decision.PROMOTE              # a tie keeps the title moving
+    assert compare({"performance_spearman": 0.39, "risk_brier": 0.15}, champ, "1").decision is Decision.KEEP
+    assert compare({"performance_spearman": 0.50, "risk_brier": 0.16}, champ, "1").decision is Decision.KEEP
+    assert compare({"performance_spearman": 0.41, "risk_brier": 0.14}, champ, "1").decision is Decision.PROMOTE
+    assert compare({"performance_spearman": math.nan, "risk_brier": 0.1}, champ, "1").decision is Decision.KEEP
+    assert compare(champ, {"performance_spearman": math.nan, "risk_brier": 0.2}, "1").decision is Decision.PROMOTE
+
+
+def test_gate_refuses_champion_unless_forced():
+    first = compare({"performance_spearman": 0.4, "risk_brier": 0.1}, None, None)
+    assert gate(first, audit_passed=True, force_reason=None) == first
+    refused = gate(first, audit_passed=False, force_reason=None, flagged_groups=3)
+    assert refused.decision is Decision.REFUSED_BY_AUDIT and not refused.promote
+    assert "3 flagged group(s)" in refused.reason
+    forced = gate(first, audit_passed=False, force_reason="reviewed by the board on 2026-01-05")
+    assert forced.decision is Decision.FORCED and forced.promote
+    assert forced.reason.endswith("reviewed by the board on 2026-01-05")
+    worse = Comparison({}, {}, "1", Decision.KEEP, "worse than champion v1")
+    assert gate(worse, audit_passed=False, force_reason="anything") == worse     # forcing overrides the audit only
+
+
+def test_only_promote_and_forced_take_champion():
+    assert {d for d in Decision if d.takes_champion} == {Decision.PROMOTE, Decision.FORCED}
 
 
 def test_first_model_is_champion_then_ties_move_it(home, data):
@@ -65,8 +86,11 @@ def test_worse_model_becomes_challenger(home, data, monkeypatch):
 
     monkeypatch.setattr(mlflow_run, "compare", new_is_worse)
     second = train(data)
-    assert second.alias == "challenger" and "keep champion" in second.decision
-    assert aliases(connect()) == {"2": ["challenger"], "1": [CHAMPION]}
+    assert second.alias == CHALLENGER and second.decision is Decision.KEEP
+    assert aliases(connect()) == {"2": [CHALLENGER], "1": [CHAMPION]}
+    tags = connect().get_model_version(MODEL_NAME, "2").tags
+    assert tags[DECISION_TAG] == Decision.KEEP.value and tags[DECISION_REASON_TAG] == second.reason
+    assert second.champion_version == "1" and "champion stays v1" in outcome_line(second)
 
 
 def test_manual_promotion_and_served_model_follows_the_alias(home, data):
@@ -88,7 +112,7 @@ def test_failure_after_registration_leaves_no_version(home, data, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("registry went away")
 
-    monkeypatch.setattr(mlflow_run, "apply_aliases", broken)
+    monkeypatch.setattr(mlflow_run, "record_decision", broken)
     with pytest.raises(RuntimeError, match="registry went away"):
         train(data)
     assert list(aliases(connect())) == ["1"]
@@ -125,7 +149,13 @@ def test_audit_is_logged_and_recorded_on_the_version(home, data, tmp_path):
     files = {f.path for f in client.list_artifacts(result.run_id, "fairness")}
     assert files == {"fairness/audit.md", "fairness/audit.json"}
     card = client.download_artifacts(result.run_id, "model_card.md", str(tmp_path))
-    assert "## Fairness audit" in open(card).read() and "Audit " in open(card).read()
+    text = open(card).read()
+    assert "## Fairness audit" in text and "Audit " in text
+    params = run.data.params                            # the splits' dates and counts, as logged
+    assert (f"train before {params['performance_valid_from']} ({params['performance_n_train']} events)"
+            in text)
+    assert f"test from {params['failure_test_from']} ({params['failure_n_test']} events)" in text
+    assert f"Decision: `{result.decision}`" in text
 
 
 def test_audit_command(home, data, tmp_path):
@@ -137,3 +167,65 @@ def test_audit_command(home, data, tmp_path):
                            str(tmp_path / "audit")], capture_output=True, text=True, timeout=300)
     assert done.returncode in (0, 1), done.stderr[-2000:]
     assert (tmp_path / "audit" / "audit.json").exists() and "| gender |" in done.stdout
+
+
+FLAGGED = 3
+
+
+def fail_the_audit(monkeypatch) -> None:
+    """The real audit, then marked failed with FLAGGED flagged groups (the tiny cloned data
+    is too small for the audit to fail on its own)."""
+    real = pipeline.audit_ranker
+
+    def failed(*args, **kwargs):
+        report = real(*args, **kwargs)
+        assert len(report.rates) >= FLAGGED
+        rates = report.rates.assign(flagged=[i < FLAGGED for i in range(len(report.rates))])
+        return dataclasses.replace(report, passed=False, rates=rates)
+
+    monkeypatch.setattr(pipeline, "audit_ranker", failed)
+
+
+def no_champion_message() -> str:
+    with pytest.raises(NoChampionError) as caught:
+        ChampionCache(check_every=0).get()
+    return str(caught.value)
+
+
+def test_first_version_refused_by_the_audit_says_what_to_do(home, data, monkeypatch):
+    assert "nothing is registered yet; run `mutasi train --data DIR` first" in no_champion_message()
+    fail_the_audit(monkeypatch)
+    first = train(data)
+    assert (first.version, first.alias, first.decision) == ("1", CHALLENGER, Decision.REFUSED_BY_AUDIT)
+    assert first.flagged_groups == FLAGGED and first.champion_version is None
+    line = outcome_line(first)
+    assert line.startswith(f"version 1 is challenger: refused by the fairness audit ({FLAGGED} flagged group(s))")
+    assert "there is no champion yet, so nothing can rank" in line
+    assert line.endswith('`mutasi promote 1 --force --reason "..."`')
+    tags = connect().get_model_version(MODEL_NAME, "1").tags
+    assert tags[DECISION_TAG] == Decision.REFUSED_BY_AUDIT.value and tags[AUDIT_TAG] == AUDIT_FAILED
+    message = no_champion_message()
+    assert "the latest, version 1, has fairness audit failed and decision refused_by_audit" in message
+    assert message.endswith('`mutasi promote 1 --force --reason "..."`')
+    promote(connect(), "1", "board reviewed the audit on 2026-01-05", force=True)
+    assert ChampionCache(check_every=0).get().version == "1"
+
+
+def test_models_and_rank_commands_show_the_audit_and_what_to_do(home, data, monkeypatch):
+    from typer.testing import CliRunner
+
+    from mutasi.cli import app
+
+    def run(*args: str) -> str:
+        done = CliRunner().invoke(app, list(args))
+        return " ".join(done.output.split())           # rich wraps long lines
+
+    uri = f"sqlite:///{home / 'home' / 'mlflow.db'}"
+    assert "run `mutasi train --data DIR` first" in run("rank", "--data", str(data), "--position", "p1",
+                                                        "--tracking-uri", uri)
+    fail_the_audit(monkeypatch)
+    train(data)
+    listed = run("models", "--tracking-uri", uri)
+    assert "fairness audit" in listed and f"│ {AUDIT_FAILED} │ {Decision.REFUSED_BY_AUDIT.value} │" in listed
+    ranked = run("rank", "--data", str(data), "--position", "p1", "--tracking-uri", uri + "?again")
+    assert "version 1, has fairness audit failed" in ranked and "mutasi promote 1 --force" in ranked

@@ -172,7 +172,13 @@
     $("#employee-field", ranking).hidden = reorder;
   }
 
+  // bar widths arrive as data-width (percent): the Content-Security-Policy forbids inline styles
+  function drawBars(scope) {
+    for (const bar of $$("[data-width]", scope)) bar.style.width = `${Number(bar.dataset.width)}%`;
+  }
+
   function wireRanking() {
+    drawBars(ranking);
     for (const row of rows()) {
       $(".show-detail", row).addEventListener("click", () => showDetail(row.dataset.employee));
       $(".move-up", row).addEventListener("click", () => move(row, -1));

@@ -1,0 +1,170 @@
+"""The audit log is tamper-evident: triggers refuse edits, a hash chain names the edited entry."""
+
+import json
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from mutasi.cli import app
+from serving.audit import DECISIONS, RANKINGS, TRIGGERS, AuditLog
+
+pytestmark = pytest.mark.code
+
+DOC = {"position_id": "p3", "as_of": "2026-01-01", "model": {"name": "m", "version": "2", "run_id": "r"},
+       "candidates": [{"rank": 1, "employee_id": "e1", "score": 3.9, "predicted_performance": 4.1,
+                       "adjustment_risk": 0.1}], "excluded": []}
+
+# The schema of the first audit log (before caller/peer on decisions and the hash chain).
+FIRST_SCHEMA = """
+CREATE TABLE rankings (id INTEGER PRIMARY KEY AUTOINCREMENT, served_at TEXT NOT NULL, caller TEXT NOT NULL,
+    request TEXT NOT NULL, position_id TEXT NOT NULL, as_of TEXT NOT NULL, model_name TEXT NOT NULL,
+    model_version TEXT NOT NULL, run_id TEXT NOT NULL, results TEXT NOT NULL);
+CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT, ranking_id INTEGER NOT NULL REFERENCES rankings(id),
+    decided_at TEXT NOT NULL, reviewer TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('accept', 'reject', 'reorder')),
+    note TEXT NOT NULL CHECK (length(trim(note)) > 0), order_json TEXT NOT NULL, employee_id TEXT);
+CREATE INDEX decisions_by_ranking ON decisions(ranking_id);
+CREATE INDEX rankings_by_position ON rankings(position_id, as_of);
+"""
+
+
+@pytest.fixture
+def filled(tmp_path):
+    """A log of three rankings and two decisions, interleaved; returns (log, ranking ids, decision ids)."""
+    log = AuditLog(tmp_path / "audit.db")
+    r1 = log.record_ranking("token-bkd", {"position_id": "p3"}, DOC, peer="10.0.0.5")
+    d1 = log.record_decision(r1, "Bu Sari", "accept", "cocok", ["e1"], "e1", caller="token-bkd", peer="10.0.0.5")
+    r2 = log.record_ranking("cli", {}, DOC)
+    r3 = log.record_ranking("cli", {}, DOC)
+    d2 = log.record_decision(r3, "Pak Budi", "reject", "belum siap", ["e1"])
+    return log, (r1, r2, r3), (d1, d2)
+
+
+def tamper(log: AuditLog, sql: str, params: tuple = ()) -> None:
+    """Edit behind the log's back: drop the triggers first, as someone with the file could."""
+    db = sqlite3.connect(log.path, isolation_level=None)
+    for name in TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute(sql, params)
+    db.close()
+
+
+def test_caller_and_peer_are_stored_and_read_back(filled):
+    log, (r1, r2, _), (d1, _) = filled
+    assert (log.ranking(r1)["caller"], log.ranking(r1)["peer"]) == ("token-bkd", "10.0.0.5")
+    assert log.ranking(r2)["peer"] is None
+    decision = log.decisions(r1)[0]
+    assert (decision["id"], decision["reviewer"], decision["caller"], decision["peer"]) == (
+        d1, "Bu Sari", "token-bkd", "10.0.0.5")
+
+
+def test_an_untouched_log_verifies(filled):
+    log, rankings, decisions = filled
+    result = log.verify()
+    assert result.ok and result.broken is None and result.checked == len(rankings) + len(decisions)
+
+
+def test_an_empty_log_verifies(tmp_path):
+    result = AuditLog(tmp_path / "audit.db").verify()
+    assert result.ok and result.checked == 0
+
+
+@pytest.mark.parametrize("table, column, value", [(DECISIONS, "note", "diubah"), (RANKINGS, "results", "[]"),
+                                                  (RANKINGS, "caller", "someone-else")])
+def test_an_edited_entry_is_named(filled, table, column, value):
+    log, rankings, decisions = filled
+    target = (rankings if table == RANKINGS else decisions)[1]
+    tamper(log, f"UPDATE {table} SET {column} = ? WHERE id = ?", (value, target))
+    result = log.verify()
+    assert not result.ok and (result.broken.table, result.broken.id) == (table, target)
+    assert "edited" in result.broken.problem
+
+
+def test_a_deleted_entry_is_seen_at_the_next_one(filled):
+    log, (r1, r2, r3), _ = filled
+    tamper(log, "DELETE FROM rankings WHERE id = ?", (r2,))
+    result = log.verify()
+    assert not result.ok and (result.broken.table, result.broken.id) == (RANKINGS, r3)
+
+
+def test_deleting_the_newest_entry_is_seen(filled):
+    log, _, (_, d2) = filled
+    tamper(log, "DELETE FROM decisions WHERE id = ?", (d2,))
+    result = log.verify()
+    assert not result.ok and (result.broken.table, result.broken.id) == (DECISIONS, d2)
+
+
+def test_a_rehashed_edit_breaks_the_next_link(filled):
+    """Recomputing the edited entry's own hash is not enough: the next entry points at the old one."""
+    from serving.audit import entry_hash
+
+    log, (r1, r2, r3), _ = filled
+    row = log.ranking(r2)
+    row.update(caller="someone-else", request=json.dumps(row["request"]), results=json.dumps(row["results"]))
+    tamper(log, "UPDATE rankings SET caller = ?, hash = ? WHERE id = ?",
+           ("someone-else", entry_hash(RANKINGS, row), r2))
+    result = log.verify()
+    assert not result.ok and (result.broken.table, result.broken.id) == (RANKINGS, r3)
+    assert "prev_hash" in result.broken.problem
+
+
+def test_dropped_triggers_are_reported(filled):
+    log, _, _ = filled
+    tamper(log, "SELECT 1")
+    result = log.verify()
+    assert not result.ok and result.broken is None and set(result.missing_triggers) == set(TRIGGERS)
+
+
+@pytest.mark.parametrize("sql", ["UPDATE rankings SET caller = 'x'", "DELETE FROM rankings",
+                                 "UPDATE decisions SET note = 'x'", "DELETE FROM decisions"])
+def test_update_and_delete_are_refused(filled, sql):
+    log, _, _ = filled
+    db = sqlite3.connect(log.path, isolation_level=None)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute(sql)
+    db.close()
+    assert log.verify().ok
+
+
+def test_a_first_schema_log_is_migrated_with_its_chain(tmp_path):
+    path = tmp_path / "audit.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(FIRST_SCHEMA)
+    db.execute("INSERT INTO rankings (served_at, caller, request, position_id, as_of, model_name, model_version, "
+               "run_id, results) VALUES ('2025-01-01T00:00:00.000+00:00', 'cli', '{}', 'p3', '2025-01-01', 'm', "
+               "'1', 'r', '[]')")
+    db.execute("INSERT INTO decisions (ranking_id, decided_at, reviewer, action, note, order_json) "
+               "VALUES (1, '2025-01-02T00:00:00.000+00:00', 'Bu Sari', 'accept', 'ok', '[]')")
+    db.close()
+    log = AuditLog(path)
+    assert log.verify().ok and log.verify().checked == 2
+    old = log.decisions(1)[0]
+    assert (old["reviewer"], old["caller"], old["peer"]) == ("Bu Sari", None, None)
+    rid = log.record_ranking("cli", {}, DOC, peer="127.0.0.1")
+    assert rid == 2 and log.verify().ok and log.verify().checked == 3
+    tamper(log, "UPDATE rankings SET caller = 'x' WHERE id = 1")
+    assert (log.verify().broken.table, log.verify().broken.id) == (RANKINGS, 1)
+
+
+def test_cli_verify_exits_1_and_names_the_entry(filled):
+    log, rankings, _ = filled
+    runner = CliRunner()
+    good = runner.invoke(app, ["audit-log", "--verify", "--audit-db", str(log.path)])
+    assert good.exit_code == 0 and "intact" in good.output
+    tamper(log, "UPDATE rankings SET caller = 'x' WHERE id = ?", (rankings[0],))
+    bad = runner.invoke(app, ["audit-log", "--verify", "--audit-db", str(log.path)])
+    assert bad.exit_code == 1 and f"rankings id {rankings[0]}" in bad.output
+
+
+def test_cli_shows_caller_and_peer(filled, monkeypatch):
+    from mutasi import cli
+
+    monkeypatch.setattr(cli.out, "_width", 400)       # one line per row
+    log, _, _ = filled
+    shown = CliRunner().invoke(app, ["audit-log", "--audit-db", str(log.path), "--json"])
+    entries = json.loads(shown.output)
+    first = next(e for e in entries if e["peer"])
+    assert (first["caller"], first["peer"], first["decisions"][0]["caller"]) == ("token-bkd", "10.0.0.5", "token-bkd")
+    table = CliRunner().invoke(app, ["audit-log", "--audit-db", str(log.path)])
+    assert "token-bkd @ 10.0.0.5" in table.output

@@ -1,0 +1,64 @@
+"""The reviewer page's helpers without a browser: reason words, MLflow links and the model
+panel without server paths, odd query values."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from features.eligibility import REASON_CODES
+from serving.limits import MAX_ID_LENGTH, MAX_TOP_K
+from serving.web import labels, views
+
+pytestmark = pytest.mark.code
+
+POOL_CODES = ("outside_units_filter", "outside_regions_filter", "outside_domains_filter", "beyond_max_distance")
+SECRET_DIR = "/srv/mutasi-secret"
+
+
+def test_every_reason_code_has_words_in_both_languages():
+    for code in (*REASON_CODES, *POOL_CODES):
+        indonesian, english = labels.reason(code, "id"), labels.reason(code, "en")
+        assert code in labels.REASONS and indonesian != english, code
+        assert "_" not in indonesian + english, code
+    assert labels.reason("some_new_rule", "en") == "some new rule"
+
+
+def test_link_to_the_run_on_a_tracking_server(monkeypatch):
+    monkeypatch.setattr(views, "experiment_id", lambda uri, run_id: "7")
+    link = views.mlflow_link("https://mlflow.example.go.id/", "abc123")
+    assert link == {"kind": "http", "uri": "https://mlflow.example.go.id/",
+                    "url": "https://mlflow.example.go.id/#/experiments/7/runs/abc123"}
+    with_password = views.mlflow_link("https://bkd:hunter2@mlflow.example.go.id/", "abc123")
+    assert "hunter2" not in str(with_password) and with_password["url"].startswith("https://mlflow.example.go.id/")
+
+
+def test_local_store_is_named_without_its_path(monkeypatch):
+    monkeypatch.setattr(views, "experiment_id", lambda uri, run_id: None)
+    link = views.mlflow_link(f"sqlite:///{SECRET_DIR}/.mutasi/mlflow.db", "abc123")
+    assert link["kind"] == "local" and link["url"] is None
+    assert link["command"].startswith("mlflow ui --backend-store-uri sqlite:///") and "mlflow.db" in link["command"]
+    assert SECRET_DIR not in str(link)
+
+
+def test_model_panel_shows_no_server_paths(monkeypatch):
+    monkeypatch.setattr(views, "experiment_id", lambda uri, run_id: None)
+    meta = {"data_source": f"{SECRET_DIR}/province", "dataset_end": "2022-12-31", "n_events": 10,
+            "catalog": f"file://{SECRET_DIR}/catalog.csv"}
+    served = SimpleNamespace(name="mutasi-ranker", version="3", run_id="r9", bundle=SimpleNamespace(metadata=meta))
+    view = views.model_view(served, f"sqlite:///{SECRET_DIR}/mlflow.db", f"{SECRET_DIR}/served-province")
+    assert SECRET_DIR not in str(view)
+    assert view["served_data"] == "served-province" and view["run_id"] == "r9"
+    assert "province" in view["data_source"] and view["metadata"]["dataset_end"] == "2022-12-31"
+
+
+@pytest.mark.parametrize("top, shown", [(str(MAX_TOP_K), MAX_TOP_K), (str(MAX_TOP_K + 1), views.DEFAULT_TOP),
+                                        ("0", views.DEFAULT_TOP), ("x", views.DEFAULT_TOP), ("20", 20)])
+def test_page_top_k_follows_the_shared_limit(top, shown):
+    assert views.page_query("id", "p3", "", top)["top"] == shown
+
+
+def test_odd_page_values_fall_back_to_defaults():
+    query = views.page_query("fr", "x" * (MAX_ID_LENGTH + 1), "9999-12-31", "10")
+    assert query == {"lang": "id", "position": "", "as_of": "", "top": 10}
+    assert views.page_query("en", " p3 ", "2021-01-01", "5") == {"lang": "en", "position": "p3",
+                                                                  "as_of": "2021-01-01", "top": 5}
