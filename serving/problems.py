@@ -19,7 +19,7 @@ from serving.limits import MAX_ECHO
 
 PROBLEM = "application/problem+json"
 MAX_DETAIL = 500                        # characters of a problem's detail
-NOT_FOUND_FIELDS = ("position_id", "unit_id", "ranking_id")
+NOT_FOUND_FIELDS = ("position_id", "ranking_id")
 log = logging.getLogger("mutasi.serving")
 
 
@@ -31,7 +31,8 @@ def problem(status: int, title: str, detail: str, field: str | None = None, **ex
 
 
 def ranking_problem(exc: RankingError, prefix: str = "") -> JSONResponse:
-    """404 for an unknown position or unit, 422 for any other broken rule."""
+    """404 for an unknown position, 422 for any other broken rule (an ad-hoc vacancy's
+    unknown unit included: the request names it)."""
     status = 404 if exc.field in NOT_FOUND_FIELDS and not isinstance(exc, MissingInput) else 422
     field = exc.field if exc.field.startswith(prefix) else prefix + exc.field
     return problem(status, "cannot rank", str(exc), field)

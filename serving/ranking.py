@@ -24,7 +24,7 @@ from models.scoring import ScoredCandidates, score_candidates
 from serving.champion import ServedModel
 from serving.checks import as_of_date, check_options, check_vacancy
 from serving.context import ServingContext
-from serving.errors import RankingError
+from serving.errors import RankingError, quoted
 from serving.explain import base_values, contributions, explain_rows
 from serving.pool import PoolFilter
 from serving.recommend import recommend
@@ -75,7 +75,7 @@ def _positions_for(context: ServingContext, position_id: str, vacancy: Vacancy |
         return context.positions
     units = context.dataset.units.set_index(c.UNIT_ID)
     if vacancy.unit_id not in units.index:
-        raise RankingError("unit_id", f"unknown unit_id {vacancy.unit_id!r}")
+        raise RankingError("vacancy.unit_id", f"unknown unit_id {quoted(vacancy.unit_id)}")
     return context.positions.with_vacancy(
         vacancy.position_id, units.loc[vacancy.unit_id, c.REGION_ID], vacancy.position_type, vacancy.domain,
         vacancy.job_class, vacancy.min_grade, vacancy.min_education, vacancy.standards, vacancy.functional_level)

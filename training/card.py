@@ -63,6 +63,15 @@ and employees keep the right to object to automated processing (UU 27/2022).
 
 Not intended for: dismissals, sanctions, pay, or any decision without human review.
 
+## How it scores
+One path for every use: the candidate pool of a vacancy (contract eligibility with the
+reason codes of everyone excluded, then pair features) is built by
+`features.candidates.candidate_pool`, and `models.scoring.score_candidates` gives predicted
+performance, calibrated adjustment risk and the policy score
+(`score = predicted_performance - 2 x adjustment_risk` by default). Served rankings, batch
+scoring, training recommendations, the fairness audit below and the evaluation all use it:
+the audited top lists are the lists a reviewer is shown.
+
 ## Data
 - Source: `{info.get('data_source', '')}` (fingerprint `{info.get('data_fingerprint', '')[:16]}`)
 - Transfer events: {info.get('n_events', '?')}; dataset end {info.get('dataset_end', '?')}

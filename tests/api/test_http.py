@@ -52,6 +52,8 @@ def test_every_served_ranking_is_in_the_audit_log(server, store):
     ({"position_id": POSITION, "top_k": 5000}, 422, "top_k"),
     ({"position_id": POSITION, "lang": "fr"}, 422, "lang"),
     ({"top_k": 3}, 422, "position_id"),
+    ({"vacancy": {"position_id": "darurat-1", "unit_id": "u-none", "position_type": "pengawas",
+                  "domain": "kebencanaan", "job_class": 9, "standards": {"m.08": 4}}}, 422, "vacancy.unit_id"),
 ])
 def test_bad_input_gets_a_problem_document(server, body, status, field):
     response = rank(server, body)

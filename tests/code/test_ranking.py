@@ -87,6 +87,8 @@ def test_ad_hoc_vacancy(context, served):
     ({"position_id": "p3", "as_of": "yesterday-ish"}, "as_of"),
     ({"position_id": "p3", "options": RankingOptions(top_k=0)}, "top_k"),
     ({"position_id": "p3", "options": RankingOptions(lang="fr")}, "lang"),
+    ({"position_id": "", "vacancy": Vacancy("darurat-1", "u-none", "pengawas", "kebencanaan", 9, {"m.08": 4})},
+     "vacancy.unit_id"),
 ])
 def test_bad_requests_name_the_field(context, served, kwargs, field):
     with pytest.raises(RankingError) as err:
