@@ -73,7 +73,7 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
     say(f"simulating {employees:,} employees, seed {seed}")
     sim = run(n_employees=employees, seed=seed, n_vacancies=vacancies)
     path = write_simulation(sim, out_dir, fmt=fmt, progress=say)
-    say(f"wrote {path}; its held-out vacancies with their truth are in {path / ORACLE_VACANCIES_FILE} "
+    say(f"held-out vacancies with their truth: {path / ORACLE_VACANCIES_FILE} "
         f"(evaluate on them with `mutasi train --data {path} --oracle {path / ORACLE_VACANCIES_FILE}`)")
 
 

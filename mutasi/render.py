@@ -16,7 +16,12 @@ WORDS = {
 
 
 def _reasons(candidate: dict, n: int = 3) -> str:
-    items = sorted(candidate["explanations"], key=lambda e: -abs(e["contribution"]))[:n]
+    """The ``n`` largest contributions, one line per feature (a feature that moves both
+    models is named once, by its larger contribution)."""
+    by_feature: dict[str, dict] = {}
+    for e in sorted(candidate["explanations"], key=lambda e: -abs(e["contribution"])):
+        by_feature.setdefault(e["feature"], e)
+    items = list(by_feature.values())[:n]
     return "\n".join(f"{'+' if (e['contribution'] > 0) == (e['target'] == 'performance') else '-'} "
                      f"{e['label']}" for e in items)
 

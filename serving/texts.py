@@ -82,8 +82,9 @@ def _gap_text(name: str, gap: float, lang: str) -> str:
 
 
 def _yes_no(flag, yes: tuple[str, str], no: tuple[str, str], lang: str) -> str:
+    """The flag's words; an unknown flag names what is unknown ("Willing to relocate: unknown")."""
     if flag is None or (isinstance(flag, float) and math.isnan(flag)):
-        return "tidak diketahui" if lang == "id" else "unknown"
+        return f"{pick(yes, lang)}: {'tidak diketahui' if lang == 'id' else 'unknown'}"
     return pick(yes if flag else no, lang)
 
 
