@@ -21,6 +21,11 @@ class FeatureSpec:
     categorical: tuple[str, ...] = CATEGORICAL_FEATURES
     categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # one lookup index per categorical, built once: rankings code categories many times a second
+        object.__setattr__(self, "_lookup", {name: pd.Index(self.categories.get(name, ()), dtype="object")
+                                             for name in self.categorical})
+
     @classmethod
     def fit(cls, frame: pd.DataFrame, features: tuple[str, ...] = FEATURES,
             categorical: tuple[str, ...] = CATEGORICAL_FEATURES) -> "FeatureSpec":
@@ -43,7 +48,7 @@ class FeatureSpec:
         out = np.empty((len(frame), len(self.features)), dtype="float64")
         for k, name in enumerate(self.features):          # column by column: cheap on wide frames
             if name in self.categorical:
-                codes = pd.Index(self.categories.get(name, ()), dtype="object").get_indexer(objects(frame, name))
+                codes = self._lookup[name].get_indexer(objects(frame, name))
                 out[:, k] = np.where(codes < 0, np.nan, codes)          # unseen or missing code
             else:
                 out[:, k] = floats(frame, name)
