@@ -30,6 +30,9 @@ from serving.pool import PoolFilter
 from serving.recommend import recommend
 from serving.result import Candidate, Excluded, ModelInfo, Ranking
 
+DEFAULT_MIN_GRADE = "III/a"         # an ad-hoc vacancy's minimums when the caller gives none
+DEFAULT_MIN_EDUCATION = "s1"
+
 
 @dataclass(frozen=True)
 class Vacancy:
@@ -41,8 +44,8 @@ class Vacancy:
     domain: str
     job_class: float
     standards: dict[str, float]
-    min_grade: str = "III/a"
-    min_education: str = "s1"
+    min_grade: str = DEFAULT_MIN_GRADE
+    min_education: str = DEFAULT_MIN_EDUCATION
     functional_level: str | None = None
 
     def __post_init__(self):

@@ -25,7 +25,7 @@ from serving.limits import (
     MIN_JOB_CLASS,
 )
 from serving.pool import PoolFilter
-from serving.ranking import RankingOptions, Vacancy
+from serving.ranking import DEFAULT_MIN_EDUCATION, DEFAULT_MIN_GRADE, RankingOptions, Vacancy
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH)]
 Ids = Annotated[list[Id], Field(max_length=MAX_FILTER_IDS)]
@@ -44,8 +44,8 @@ class VacancyIn(BaseModel):
     job_class: Annotated[Finite, Field(ge=MIN_JOB_CLASS, le=MAX_JOB_CLASS)]
     standards: Annotated[dict[Id, Finite], Field(max_length=MAX_STANDARDS,
                                                  description="competency_code -> required level (1..5)")]
-    min_grade: Id = "III/a"
-    min_education: Id = "s1"
+    min_grade: Id = DEFAULT_MIN_GRADE
+    min_education: Id = DEFAULT_MIN_EDUCATION
     functional_level: Id | None = None
 
 

@@ -41,7 +41,9 @@ RATING_NAMES = {5: ("sangat baik", "very good"), 4: ("baik", "good"), 3: ("butuh
 EXPECTATION_NAMES = {1: ("di atas ekspektasi", "above expectations"), 0: ("sesuai ekspektasi", "as expected"),
                      -1: ("di bawah ekspektasi", "below expectations")}
 GRADE_BY_RANK = {rank: grade for grade, rank in v.GRADE_RANK.items()}
-EDUCATION_BY_RANK = {1: "SD", 2: "SMP", 3: "SMA", 4: "D1", 5: "D2", 6: "D3", 7: "D4/S1", 8: "S2", 9: "S3"}
+# levels sharing a rank (d4 = s1) are shown together: 7 -> "D4/S1"
+EDUCATION_BY_RANK = {rank: "/".join(level.upper() for level in v.EDUCATION_LEVELS if v.EDUCATION_RANK[level] == rank)
+                     for rank in sorted(set(v.EDUCATION_RANK.values()))}
 
 
 def number(value: float, lang: str, digits: int = 1) -> str:
