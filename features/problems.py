@@ -91,7 +91,6 @@ def format_report(problems: list[Problem], limit: int | None = None) -> str:
     return "\n".join(lines)
 
 
-
 def dedupe(problems: Iterable[Problem]) -> list[Problem]:
     """One problem per (table, column, row), the first found: a date that did not parse is
     not also reported as empty."""

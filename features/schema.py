@@ -109,7 +109,7 @@ SPECS: dict[str, TableSpec] = {
             _id(c.POSITION_ID), _id(c.UNIT_ID), ColumnSpec(c.TITLE, Kind.TEXT),
             _code(c.POSITION_TYPE, v.POSITION_TYPES),
             _code(c.FUNCTIONAL_LEVEL, v.FUNCTIONAL_LEVELS, optional=True),
-            ColumnSpec(c.JOB_CLASS, Kind.INT, low=1, high=17), _open(c.DOMAIN),
+            ColumnSpec(c.JOB_CLASS, Kind.INT, low=v.MIN_JOB_CLASS, high=v.MAX_JOB_CLASS), _open(c.DOMAIN),
             _code(c.MIN_GRADE, v.GRADES), _code(c.MIN_EDUCATION, v.EDUCATION_LEVELS),
         ), references=(_fk(c.UNIT_ID, c.UNITS),)),
         TableSpec(c.POSITION_COMPETENCIES, (c.POSITION_ID, c.COMPETENCY_CODE), (

@@ -44,6 +44,7 @@ RATING_SCORE = {"sangat_baik": 5, "baik": 4, "butuh_perbaikan": 3, "kurang": 2, 
 EXPECTATIONS = ("di_atas", "sesuai", "di_bawah")
 EXPECTATION_SCORE = {"di_atas": 1, "sesuai": 0, "di_bawah": -1}
 
+MIN_JOB_CLASS, MAX_JOB_CLASS = 1, 17             # kelas jabatan
 MIN_LEVEL, MAX_LEVEL = 1.0, 5.0                 # competency levels (required and assessed)
 
 SANCTION_LEVELS = ("ringan", "sedang", "berat")

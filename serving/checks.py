@@ -14,13 +14,11 @@ from serving.limits import (
     LATEST_AS_OF,
     MAX_FILTER_IDS,
     MAX_ID_LENGTH,
-    MAX_JOB_CLASS,
     MAX_STANDARDS,
     MAX_TOP_K,
-    MIN_JOB_CLASS,
 )
+from serving.texts import LANGS
 
-LANGS = ("id", "en")
 POOL_FIELDS = ("units", "regions", "domains")
 
 
@@ -105,6 +103,6 @@ def check_vacancy(vacancy) -> dict:
             "unit_id": identifier(field("unit_id"), vacancy.unit_id),
             "position_type": one_of(field("position_type"), vacancy.position_type, v.POSITION_TYPES),
             "domain": matches(field("domain"), vacancy.domain, v.OPEN_CODE_PATTERN),
-            "job_class": finite(field("job_class"), vacancy.job_class, MIN_JOB_CLASS, MAX_JOB_CLASS),
+            "job_class": finite(field("job_class"), vacancy.job_class, v.MIN_JOB_CLASS, v.MAX_JOB_CLASS),
             "standards": checked, "min_grade": grade,
             "min_education": one_of(field("min_education"), vacancy.min_education, v.EDUCATION_LEVELS)}

@@ -13,7 +13,6 @@ MAX_ID_LENGTH = 100             # characters of a position, unit, region or doma
 MAX_BODY_BYTES = 1_000_000      # bytes of one request body (1 MB)
 EARLIEST_AS_OF = date(1900, 1, 1)
 LATEST_AS_OF = date(2200, 12, 31)
-MIN_JOB_CLASS, MAX_JOB_CLASS = 1, 17        # kelas jabatan
 MAX_NOTE_LENGTH = 2_000         # characters of a reviewer's note
 MAX_NAME_LENGTH = 200           # characters of a reviewer's name
 MAX_QUERY_LENGTH = 200          # characters of a position search

@@ -2,7 +2,8 @@
 
 Shapes and sizes are checked here, before any work (list lengths, id lengths, finite
 numbers); the ranking rules (vocabularies, date window, top_k) are checked by
-:mod:`serving.checks` for every door, so :func:`ranking_call` raises ``RankingError``.
+:mod:`serving.checks` for every door: an ad-hoc vacancy's when :func:`ranking_call` builds
+it, the options when :func:`serving.ranking.rank` runs.
 """
 
 from dataclasses import dataclass
@@ -11,18 +12,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from features.vocab import MAX_JOB_CLASS, MIN_JOB_CLASS
 from models.policy import ScorePolicy
-from serving.checks import check_options
 from serving.errors import MissingInput
 from serving.limits import (
     MAX_FILTER_IDS,
     MAX_ID_LENGTH,
-    MAX_JOB_CLASS,
     MAX_NAME_LENGTH,
     MAX_NOTE_LENGTH,
     MAX_STANDARDS,
     MAX_TOP_K,
-    MIN_JOB_CLASS,
 )
 from serving.pool import PoolFilter
 from serving.ranking import DEFAULT_MIN_EDUCATION, DEFAULT_MIN_GRADE, RankingOptions, Vacancy
@@ -99,8 +98,7 @@ def ranking_call(body: RankingRequest) -> RankingCall:
         raise MissingInput("position_id", "position_id or vacancy is required")
     pool = PoolFilter(_ids(body.units), _ids(body.regions), _ids(body.domains), body.max_distance_km)
     policy = ScorePolicy() if body.risk_penalty is None else ScorePolicy(risk_penalty=body.risk_penalty)
-    options = RankingOptions(top_k=body.top_k, lang=body.lang, pool=pool, policy=policy)
-    check_options(options)
+    options = RankingOptions(top_k=body.top_k, lang=body.lang, pool=pool, policy=policy)   # rank() checks them
     vacancy = Vacancy(**body.vacancy.model_dump()) if body.vacancy else None     # checks its fields
     return RankingCall(body.position_id or "", body.as_of, options, vacancy)
 

@@ -11,6 +11,8 @@ from features import pairs as p
 from features import snapshot as s
 from features import vocab as v
 
+LANGS = ("id", "en")             # Indonesian first: the default of every door
+
 COMPETENCY_NAMES = {
     "m.01": ("integritas", "integrity"),
     "m.02": ("kerja sama", "teamwork"),

@@ -7,8 +7,6 @@ falls back to itself, so a new reason shows up readable rather than breaking the
 
 from serving.texts import pick
 
-LANGS = ("id", "en")
-
 REASONS: dict[str, tuple[str, str]] = {
     "not_pns": ("bukan PNS", "not a civil servant (PNS)"),
     "exited": ("sudah berhenti dari ASN", "has left the civil service"),

@@ -59,7 +59,7 @@ def page_query(lang: str, position: str, as_of: str, top: str) -> dict:
         day = date.fromisoformat(as_of)
     except ValueError:
         day = None
-    return {"lang": lang if lang in L.LANGS else "id",
+    return {"lang": lang if lang in texts.LANGS else "id",
             "position": position if len(position) <= MAX_ID_LENGTH else "",
             "as_of": as_of if day is not None and EARLIEST_AS_OF <= day <= LATEST_AS_OF else "",
             "top": int(top) if top.isdigit() and 1 <= int(top) <= MAX_TOP_K else DEFAULT_TOP}
