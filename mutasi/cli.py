@@ -113,6 +113,7 @@ def train(data: DataOption,
               exists=True, dir_okay=False)] = None):
     """Validate, build the training table, train, evaluate, audit, log to MLflow and register."""
     from features.io import DatasetError
+    from training.evaluate import OracleError
     from training.fairness import FairnessSettings
     from training.fit import FitSettings
     from training.pipeline import summary_lines
@@ -124,7 +125,7 @@ def train(data: DataOption,
         result = run(data, experiment=experiment, tracking_uri=tracking_uri, settings=FitSettings(seed=seed),
                      progress=say, fairness=FairnessSettings(min_impact_ratio=min_impact_ratio),
                      force_champion=force_champion, oracle=oracle)
-    except DatasetError as exc:
+    except (DatasetError, OracleError) as exc:
         fail(str(exc))
     for line in summary_lines(result.evaluation):
         out.print(line, highlight=False, markup=False)
@@ -228,9 +229,12 @@ def audit(data: DataOption,
     when = pd.Timestamp(as_of) if as_of else default_as_of(dataset)
     preferred = None
     if oracle is not None:
-        from training.evaluate import read_oracle
+        from training.evaluate import OracleError, read_oracle
 
-        truth = read_oracle(oracle)
+        try:
+            truth = read_oracle(oracle)
+        except OracleError as exc:
+            fail(str(exc))
         if (truth[AS_OF] == when).any():
             preferred = list(truth["position_id"].unique())
     settings = FairnessSettings(top_k=top_k, min_impact_ratio=min_impact_ratio, max_positions=positions)

@@ -91,6 +91,10 @@ def history_metrics(bundle: RankerBundle, linear: LinearBaseline, table: pd.Data
     return pd.DataFrame(rows), calibration
 
 
+class OracleError(ValueError):
+    """The oracle file named by the user cannot be used (missing, unreadable, wrong columns)."""
+
+
 def read_oracle(path: str | Path) -> pd.DataFrame:
     """The simulator's held-out vacancies with their truth (``oracle_vacancies.parquet``,
     written beside a simulated dataset). Only read when named explicitly (``--oracle``)."""
@@ -98,11 +102,14 @@ def read_oracle(path: str | Path) -> pd.DataFrame:
     if path.is_dir():
         path = path / ORACLE_VACANCIES_FILE
     if not path.exists():
-        raise FileNotFoundError(f"oracle file {path} does not exist")
-    oracle = pd.read_parquet(path)
+        raise OracleError(f"oracle file {path} does not exist")
+    try:
+        oracle = pd.read_parquet(path)
+    except Exception as exc:  # any reader failure is the file's fault: say which file
+        raise OracleError(f"oracle file {path} cannot be read as Parquet: {exc}") from exc
     missing = {c.POSITION_ID, c.EMPLOYEE_ID, AS_OF, TRUE_EXPECTED_SCORE, TRUE_FAILURE_PROB} - set(oracle.columns)
     if missing:
-        raise ValueError(f"oracle file {path} lacks columns {sorted(missing)}")
+        raise OracleError(f"oracle file {path} lacks columns {sorted(missing)}")
     oracle[AS_OF] = pd.to_datetime(oracle[AS_OF])
     return oracle
 

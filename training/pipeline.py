@@ -102,8 +102,7 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
     version whose fairness audit failed take ``champion`` anyway. ``oracle`` names the
     simulator's held-out vacancies file; it is never picked up from the data directory."""
     say = Stages(progress or (lambda _m: None))
-    if oracle is not None:
-        ev.read_oracle(oracle)                        # a wrong path fails before the long work
+    truth = ev.read_oracle(oracle) if oracle is not None else None    # a bad file fails before the long work
     say(f"loading and validating {data}")
     dataset = load_dataset(data)                      # DatasetError here: no run is created
     say("building the point-in-time training table")
@@ -113,7 +112,6 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
             "git_commit": git_commit(), "model_name": model_name}
     say(f"fitting on {len(table):,} transfer events")
     fitted = fit_ranker(dataset, table, settings, metadata=info)
-    truth = ev.read_oracle(oracle) if oracle is not None else None
     say("evaluating on the test period" + (" and the oracle" if truth is not None else ""))
     evaluated = evaluate_ranker(fitted, dataset, table, truth, say)
     say("fairness audit")
