@@ -15,9 +15,16 @@ import os
 import threading
 from pathlib import Path
 
+import pandas as pd
+
+from features.round import Round, read_round, round_from_frame
 from serving.champion import ChampionCache
 from serving.context import ServingContext
 from serving.ranking import RankingError, RankingOptions, Vacancy, rank
+from serving.planning.build import Progress
+from serving.planning.document import Plan
+from serving.planning.plan import plan
+from serving.planning.settings import PlanSettings
 from serving.result import Ranking
 
 DATA_ENV = "MUTASI_DATA"
@@ -56,5 +63,26 @@ def rank_candidates(position_id: str, as_of=None, top_k: int = 10, *, data=None,
     return rank(context_for(data), served, position_id, as_of, opts, vacancy)
 
 
-__all__ = ["rank_candidates", "Ranking", "RankingError", "RankingOptions", "Vacancy", "ServingContext",
+def plan_round(round_, as_of=None, *, data=None, settings: PlanSettings | None = None,
+               tracking_uri: str | None = None, champion: ChampionCache | None = None,
+               progress: Progress | None = None) -> Plan:
+    """Plan a mutasi round (contract section 6): ``round_`` is a round file path, a
+    DataFrame or a list of row dicts (position_id, headcount?, priority?, ad-hoc columns),
+    or a :class:`features.round.Round`."""
+    context = context_for(data)
+    served = (champion or champion_for(tracking_uri)).get()
+    return plan(context, served, as_round(round_, context), as_of, settings or PlanSettings(), progress)
+
+
+def as_round(value, context: ServingContext) -> Round:
+    """A Round from a path, a DataFrame, a list of row dicts or a Round."""
+    if isinstance(value, Round):
+        return value
+    if isinstance(value, str | Path):
+        return read_round(value, context.dataset)
+    frame = value if isinstance(value, pd.DataFrame) else pd.DataFrame(list(value))
+    return round_from_frame(frame, context.dataset)
+
+
+__all__ = ["plan_round", "Plan", "PlanSettings", "rank_candidates", "Ranking", "RankingError", "RankingOptions", "Vacancy", "ServingContext",
            "ChampionCache"]

@@ -1,0 +1,1 @@
+"""Round planning: many vacancies filled together (contract section 6)."""
