@@ -61,6 +61,12 @@ JOB_CLASS = "job_class"
 MIN_GRADE = "min_grade"
 MIN_EDUCATION = "min_education"
 REQUIRED_LEVEL = "required_level"
+STRATEGIC = "strategic"               # optional bool: a key post
+
+# --- a mutasi round (contract section 6) -------------------------------------------------
+ROUND = "round"                        # table name used in round validation messages
+HEADCOUNT = "headcount"
+PRIORITY = "priority"
 
 # --- histories ------------------------------------------------------------------------
 START_DATE = "start_date"

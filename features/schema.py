@@ -111,6 +111,7 @@ SPECS: dict[str, TableSpec] = {
             _code(c.FUNCTIONAL_LEVEL, v.FUNCTIONAL_LEVELS, optional=True),
             ColumnSpec(c.JOB_CLASS, Kind.INT, low=v.MIN_JOB_CLASS, high=v.MAX_JOB_CLASS), _open(c.DOMAIN),
             _code(c.MIN_GRADE, v.GRADES), _code(c.MIN_EDUCATION, v.EDUCATION_LEVELS),
+            ColumnSpec(c.STRATEGIC, Kind.BOOL, optional=True),
         ), references=(_fk(c.UNIT_ID, c.UNITS),)),
         TableSpec(c.POSITION_COMPETENCIES, (c.POSITION_ID, c.COMPETENCY_CODE), (
             _id(c.POSITION_ID), _competency(c.COMPETENCY_CODE),

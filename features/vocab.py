@@ -13,6 +13,8 @@ POSITION_TYPES = (
     "fungsional",
 )
 MANAGERIAL_POSITION_TYPES = ("jpt_utama", "jpt_madya", "jpt_pratama", "administrator", "pengawas")
+# key posts: JPT and administrator posts; any other post only when positions.strategic is true
+KEY_POST_TYPES = ("jpt_utama", "jpt_madya", "jpt_pratama", "administrator")
 FUNCTIONAL_LEVELS = (
     "pemula", "terampil", "mahir", "penyelia",
     "ahli_pertama", "ahli_muda", "ahli_madya", "ahli_utama",

@@ -1,5 +1,7 @@
 """Turn the simulation state and its recorded rows into the contract tables."""
 
+import zlib
+
 import numpy as np
 import pandas as pd
 
@@ -107,18 +109,34 @@ def exits(sim: Sim, eid: np.ndarray, end: int) -> pd.DataFrame:
                            c.REASON: EXIT_CODE[sim.state.exit_reason[left]]})
 
 
+STRATEGIC_SHARE = 10       # 1 in this many administrator/pengawas posts is marked strategic
+STRATEGIC_TYPES = ("administrator", "pengawas")
+
+
+def strategic_posts(position_ids: np.ndarray, position_types: np.ndarray) -> np.ndarray:
+    """Every JPT post, and a fixed ~10% of administrator and pengawas posts (a hash of the
+    id: no draw from the simulation's random streams, so nothing else changes)."""
+    hashed = np.array([zlib.crc32(str(pid).encode()) % STRATEGIC_SHARE == 0 for pid in position_ids], dtype=bool)
+    types = np.asarray(position_types, dtype=object)
+    jpt = np.array([str(t).startswith("jpt_") for t in types], dtype=bool)
+    return jpt | (np.isin(types, STRATEGIC_TYPES) & hashed)
+
+
 def positions(sim: Sim) -> pd.DataFrame:
     w = sim.world
     kinds = [KINDS[i] for i in w.kind]
+    ids = np.array(w.position_ids, dtype=object)
+    types = np.array([k.position_type for k in kinds], dtype=object)
     return frame(c.POSITIONS, {
-        c.POSITION_ID: np.array(w.position_ids, dtype=object),
+        c.POSITION_ID: ids,
         c.UNIT_ID: np.array(w.unit_ids, dtype=object)[w.unit],
         c.TITLE: np.array(w.titles, dtype=object),
-        c.POSITION_TYPE: np.array([k.position_type for k in kinds], dtype=object),
+        c.POSITION_TYPE: types,
         c.FUNCTIONAL_LEVEL: np.array([k.functional_level for k in kinds], dtype=object),
         c.JOB_CLASS: w.job_class, c.DOMAIN: np.array(w.domains, dtype=object)[w.domain],
         c.MIN_GRADE: np.array(w.min_grade_code, dtype=object),
-        c.MIN_EDUCATION: np.array(w.min_education_code, dtype=object)})
+        c.MIN_EDUCATION: np.array(w.min_education_code, dtype=object),
+        c.STRATEGIC: strategic_posts(ids, types)})
 
 
 def position_competencies(sim: Sim) -> pd.DataFrame:

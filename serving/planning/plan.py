@@ -214,7 +214,7 @@ def _unfilled(pairs: RoundPairs, solution: Solution) -> list[Unfilled]:
             reasons.append(UnfilledReason.KEY_POST_GUARD)
         if (mine & p.forbidden).any() and not allowed.any():
             reasons.append(UnfilledReason.FORBIDDEN_BY_REVIEWER)
-        if mine.any() and allowed.sum() < p.headcount[v]:
+        if allowed.any() and allowed.sum() < p.headcount[v]:
             reasons.append(UnfilledReason.FEWER_CANDIDATES)
         free = allowed & ~moved[p.pair_employee]
         if (free & unit_full[p.pair_unit()]).any():
