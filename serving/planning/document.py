@@ -26,8 +26,11 @@ class Objective(BaseModel):
     bound: float = Field(description="proven upper bound on the objective at the same priority fills")
     gap: float = Field(description="(bound - value) / |bound|")
     greedy_value: float = Field(description="objective of the vacancy-by-vacancy top pick, same constraints")
+    filled: int = Field(0, description="slots the plan fills")
     greedy_filled: int = 0
-    relaxed_value: float = Field(0.0, description="objective with every constraint relaxed (>= value)")
+    relaxed_value: float = Field(0.0, description="objective with every constraint relaxed (>= value when it "
+                                                  "fills as many slots; it may fill more, each worth more than value)")
+    relaxed_filled: int = 0
     solver: str = ""
     seconds: float = 0.0
 
@@ -62,6 +65,7 @@ class ConstraintReport(BaseModel):
     binding: bool
     cost: float = Field(description="objective given up because of this constraint (relax it alone)")
     relaxed_value: float = 0.0
+    slots_gained: int = Field(0, description="slots the round fills more without this constraint")
 
 
 class UnitFlow(BaseModel):

@@ -71,7 +71,7 @@ def plan(context: ServingContext, served: ServedModel, round_: Round, as_of=None
     seconds = time.perf_counter() - started
     _stage(progress, "greedy and constraint costs")
     greedy_chosen = greedy(problem)
-    costs, relaxed_value = constraint_costs(problem, solution, time_limit_s=settings.time_limit_s)
+    costs, relaxed = constraint_costs(problem, solution, time_limit_s=settings.time_limit_s)
     _stage(progress, "explanations")
     moves = _moves(pairs, solution, served, settings)
     return Plan(
@@ -80,11 +80,13 @@ def plan(context: ServingContext, served: ServedModel, round_: Round, as_of=None
         rules=rules_label(settings.rules),
         objective=Objective(value=round(solution.value, 6), bound=round(solution.bound, 6),
                             gap=round(solution.gap, 8), greedy_value=round(objective(problem, greedy_chosen), 6),
-                            greedy_filled=int(greedy_chosen.sum()), relaxed_value=round(relaxed_value, 6),
+                            filled=int(solution.chosen.sum()), greedy_filled=int(greedy_chosen.sum()),
+                            relaxed_value=round(relaxed.value, 6), relaxed_filled=int(relaxed.chosen.sum()),
                             solver=solution.solver, seconds=round(seconds, 3)),
         moves=moves, unfilled=_unfilled(pairs, solution),
         constraints=[ConstraintReport(name=str(k.name), binding=k.binding, cost=round(k.cost, 6),
-                                      relaxed_value=round(k.relaxed_value, 6)) for k in costs],
+                                      relaxed_value=round(k.relaxed_value, 6), slots_gained=k.slots_gained)
+                     for k in costs],
         units=_unit_flows(pairs, solution), settings=settings_document(settings),
         n_vacancies=len(round_.vacancies), headcount=sum(v.headcount for v in round_.vacancies),
         n_pairs=problem.n_pairs, language=settings.lang)
