@@ -45,6 +45,7 @@ GENDER = "gender"
 EMPLOYMENT_STATUS = "employment_status"
 CPNS_DATE = "cpns_date"
 RETIREMENT_AGE = "retirement_age"
+DISPLAY_NAME = "display_name"          # shown to reviewers only, never a feature
 EXIT_DATE = "exit_date"
 REASON = "reason"
 

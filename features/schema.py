@@ -91,6 +91,7 @@ SPECS: dict[str, TableSpec] = {
             _code(c.EMPLOYMENT_STATUS, v.EMPLOYMENT_STATUSES), _date(c.CPNS_DATE),
             _id(c.HOME_REGION_ID, optional=True),
             ColumnSpec(c.RETIREMENT_AGE, Kind.INT, optional=True, low=40, high=75),
+            ColumnSpec(c.DISPLAY_NAME, Kind.TEXT, optional=True),
         ), references=(_fk(c.HOME_REGION_ID, c.REGIONS, c.REGION_ID),)),
         TableSpec(c.EXITS, (c.EMPLOYEE_ID,), (
             _id(c.EMPLOYEE_ID), _date(c.EXIT_DATE), _code(c.REASON, v.EXIT_REASONS),

@@ -60,13 +60,27 @@ def present(problem: PlanProblem, name: ConstraintName) -> bool:
     }[name]
 
 
+def slack_everywhere(problem: PlanProblem, solution: Solution, name: ConstraintName) -> bool:
+    """Whether relaxing ``name`` provably cannot change the plan: without chains the round
+    is a min-cost flow, a linear programme, and an optimum where no unit reaches its
+    outflow cap stays optimal when the caps go (no re-solve needed)."""
+    if name is not ConstraintName.MAX_OUTFLOW_PER_UNIT or problem.has_chains:
+        return False
+    leaving = np.bincount(problem.pair_unit()[solution.chosen], minlength=len(problem.outflow_cap))
+    return bool((leaving < problem.outflow_cap).all())
+
+
 def constraint_costs(problem: PlanProblem, solution: Solution, solve: Callable[..., Solution] = exact_solve,
-                     **solve_kwargs) -> tuple[list[ConstraintCost], Solution]:
+                     time_limit_s: float | None = None, **solve_kwargs) -> tuple[list[ConstraintCost], Solution]:
     """The cost of every constraint (all five names, in ConstraintName order) and the
-    solution with all of them relaxed at once."""
+    solution with all of them relaxed at once. ``time_limit_s`` bounds all the re-solves
+    together (shared evenly)."""
+    resolve = [n for n in ConstraintName if present(problem, n) and not slack_everywhere(problem, solution, n)]
+    if time_limit_s is not None:
+        solve_kwargs["time_limit_s"] = time_limit_s / (len(resolve) + 1)
     costs = []
     for name in ConstraintName:
-        if not present(problem, name):
+        if name not in resolve:
             costs.append(ConstraintCost(name, False, 0.0, solution.value, solution.bound))
             continue
         relaxed = solve(problem.relaxed(**{RELAX_FLAG[name]: True}), **solve_kwargs)

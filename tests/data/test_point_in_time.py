@@ -79,9 +79,9 @@ def test_leakage_check_can_fail(tiny):
 
 def test_protected_attributes_are_not_model_inputs():
     from features.snapshot import RETIREMENT_DATE
-    forbidden = set(c.PROTECTED_COLUMNS) | {RETIREMENT_DATE, "age", "age_years"}
+    forbidden = set(c.PROTECTED_COLUMNS) | {RETIREMENT_DATE, "age", "age_years", c.DISPLAY_NAME}
     assert not forbidden & set(FEATURES)
-    assert not [f for f in FEATURES if "gender" in f or "birth" in f or "home" in f or "age_" in f]
+    assert not [f for f in FEATURES if "gender" in f or "birth" in f or "home" in f or "age_" in f or "name" in f]
 
 
 def test_protected_attributes_do_not_move_model_inputs(tiny):
