@@ -489,6 +489,30 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Where the simulate
     position = str(counts.index[0])
     say(f"ranking held-out vacancy {position} ({counts.iloc[0]} eligible in the oracle)")
     rank_cmd(out_dir, position, None, 10, lang, False, tracking_uri)
+    round_file = demo_round(out_dir, counts.index.tolist())
+    plan_out = out_dir.parent / "demo-plan"
+    say(f"planning a round of {len(counts)} held-out vacancies and an urgent post needing 12 people ({round_file})")
+    plan_cmd(out_dir, round_file, None, None, None, None, None, None, None, None, None, None, None, None, lang,
+             False, plan_out, True, tracking_uri)
+
+
+def demo_round(out_dir: Path, positions: list[str]) -> Path:
+    """The demo's round file: the held-out vacancies at priority 2, and an ad-hoc
+    disaster-response post in a health unit needing 12 people at priority 1."""
+    import pandas as pd
+
+    from features.io import load_dataset
+
+    units = load_dataset(out_dir).units
+    health = units[units["domain"] == "kesehatan"]
+    unit = (health if len(health) else units)["unit_id"].iloc[0]
+    urgent = {"position_id": "posko-bencana-01", "headcount": 12, "priority": 1, "unit_id": unit,
+              "title": "Tenaga Posko Tanggap Bencana", "position_type": "pelaksana", "job_class": 7,
+              "domain": "kebencanaan", "min_grade": "II/c", "min_education": "sma"}
+    rows = [urgent] + [{"position_id": p, "headcount": 1, "priority": 2} for p in positions]
+    path = out_dir.parent / "demo-round.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
 
 
 if __name__ == "__main__":
