@@ -3,19 +3,22 @@
 Writes ``bench/results.json`` and ``bench/results.md``. Absolute times depend on the
 machine; the figures that matter are also ratios against a baseline measured in the same
 run (inference floor, naive explainer, DUK, random order, 1x province size).
+
+``python -m bench.run --only planning plan_quality`` runs some benches and replaces only
+their rows in the results.
 """
 
-import json
-import platform
-import sys
+import argparse
 import time
-from datetime import UTC, datetime
-from pathlib import Path
 
-from bench import features_bench, serving_bench, training_bench
+from bench import features_bench, plan_quality, planning_bench, serving_bench, training_bench
+from bench.results import machine_meta, update_results, write_results
 
-HERE = Path(__file__).resolve().parent
 SIZES = (5000, 10000, 20000)        # 1x, 2x, 4x
+# ``--only NAME ...`` runs some of them and keeps the other benches' rows in the results
+BENCHES = {"features": lambda: features_bench.run(SIZES), "training": lambda: training_bench.run(SIZES),
+           "serving": lambda: serving_bench.run(SIZES), "planning": planning_bench.run,
+           "plan_quality": plan_quality.run}
 
 
 def scaling(rows: list[dict]) -> list[dict]:
@@ -33,32 +36,20 @@ def scaling(rows: list[dict]) -> list[dict]:
     return out
 
 
-def markdown(rows: list[dict]) -> str:
-    """One Markdown table per bench."""
-    parts = []
-    for bench in dict.fromkeys(r["bench"] for r in rows):
-        group = [r for r in rows if r["bench"] == bench]
-        keys = [k for k in dict.fromkeys(k for r in group for k in r) if k != "bench"]
-        parts.append(f"### {bench}\n\n| " + " | ".join(keys) + " |\n|" + "---|" * len(keys))
-        parts += ["| " + " | ".join(str(r.get(k, "")) for k in keys) + " |" for r in group]
-        parts.append("")
-    return "\n".join(parts)
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Every benchmark side by side (make bench).")
+    parser.add_argument("--only", nargs="+", choices=sorted(BENCHES), help="run only these benches")
+    args = parser.parse_args(argv)
     started = time.perf_counter()
     rows: list[dict] = []
-    for name, module in (("features", features_bench), ("training", training_bench), ("serving", serving_bench)):
+    for name in args.only or BENCHES:
         print(f"[{time.perf_counter() - started:6.0f}s] {name}", flush=True)
-        rows += module.run(SIZES)
+        rows += BENCHES[name]()
+    if args.only:
+        print(update_results(rows, ", ".join(args.only), started))
+        return
     rows += scaling(rows)
-    meta = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "python": sys.version.split()[0],
-            "machine": platform.machine(), "cpus": __import__("os").cpu_count(),
-            "suite_seconds": round(time.perf_counter() - started)}
-    (HERE / "results.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
-    text = f"Measured {meta['when']} on {meta['cpus']} CPUs ({meta['machine']}), suite {meta['suite_seconds']} s.\n\n"
-    (HERE / "results.md").write_text(text + markdown(rows))
-    print(text + markdown(rows))
+    print(write_results(machine_meta(started), rows))
 
 
 if __name__ == "__main__":

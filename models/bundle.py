@@ -52,10 +52,12 @@ class RankerBundle:
         """The model matrix of a feature frame (see :class:`FeatureSpec`)."""
         return self.spec.matrix(frame)
 
-    def predict_matrix(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Expected post-transfer score (1..5) and calibrated adjustment-failure probability."""
-        perf = np.clip(self.performance.predict(x, num_threads=1), SCORE_MIN, SCORE_MAX)
-        margin = self.risk.predict(x, raw_score=True, num_threads=1)
+    def predict_matrix(self, x: np.ndarray, num_threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """Expected post-transfer score (1..5) and calibrated adjustment-failure probability.
+        One thread serves a ranking; a round plan's large batches may use more (each row is
+        predicted alone, so the numbers do not depend on the thread count)."""
+        perf = np.clip(self.performance.predict(x, num_threads=num_threads), SCORE_MIN, SCORE_MAX)
+        margin = self.risk.predict(x, raw_score=True, num_threads=num_threads)
         return perf, self.calibration(margin)
 
     def predict(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -66,5 +66,12 @@ def score_candidate_frames(bundle: RankerBundle, frames: Sequence, policy: Score
         x = np.empty((0, len(bundle.spec.features)))
     else:
         x = matrices[0] if len(matrices) == 1 else np.concatenate(matrices)
-    performance, risk = bundle.predict_matrix(x)
+    return score_matrix(bundle, x, policy)
+
+
+def score_matrix(bundle: RankerBundle, x: np.ndarray, policy: ScorePolicy = DEFAULT_POLICY, *,
+                 num_threads: int = 1) -> ScoredCandidates:
+    """:func:`score_candidates` of a model matrix already built (a round plan builds the
+    matrices of many pools at once); ``num_threads`` for large batches only."""
+    performance, risk = bundle.predict_matrix(x, num_threads=num_threads)
     return ScoredCandidates(x, performance, risk, policy.score(performance, risk))

@@ -35,10 +35,16 @@ def _say(progress: Progress, message: str) -> None:
         progress(message)
 
 
+def written_columns(table: str, frame: pd.DataFrame) -> list:
+    """The contract columns of ``table`` the simulator fills (an optional one it has no
+    values for, like ``display_name``, is left out)."""
+    return [col for col in SPECS[table].columns if col.name in frame.columns or not col.optional]
+
+
 def csv_ready(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Text the contract expects in CSV: ISO dates, true/false, empty for missing."""
     out = {}
-    for col in SPECS[table].columns:
+    for col in written_columns(table, frame):
         values = frame[col.name]
         if col.kind is Kind.DATE:
             values = values.dt.strftime("%Y-%m-%d")
@@ -51,7 +57,7 @@ def csv_ready(table: str, frame: pd.DataFrame) -> pd.DataFrame:
 def parquet_table(table: str, frame: pd.DataFrame) -> pa.Table:
     """Arrow table with dates as ``date32`` and no pandas index metadata."""
     arrays, names = [], []
-    for col in SPECS[table].columns:
+    for col in written_columns(table, frame):
         values = frame[col.name]
         if col.kind is Kind.DATE:
             arrays.append(pa.array(values.to_numpy(dtype="datetime64[D]"), type=pa.date32(),

@@ -1,32 +1,54 @@
 """From a round to the solver's arrays: pools of every vacancy through the one scoring
 path, the value of each pair, and the reviewer's and the key posts' constraints.
 
-Pools are built vacancy by vacancy (eligibility and pair features, as a ranking does);
-their frames are scored in chunks with :func:`models.scoring.score_candidate_frames` and
-only the numbers are kept: a round of thousands of posts would not fit otherwise.
+A round of thousands of posts against tens of thousands of employees has millions of
+pairs, so pools are not built one vacancy at a time as a ranking does. Eligibility is
+decided per vacancy from the cached employee masks and a few numbers of the post (the
+rules of :func:`features.candidates.candidate_pool`); the eligible pairs of many vacancies
+are then gathered into chunks of about ``CHUNK_ROWS`` rows, whose pair features come from
+one :func:`features.pairs.pair_features` call (a position id per row) and whose model
+matrix reuses each employee's encoded features. Each chunk is scored by
+:func:`models.scoring.score_matrix` with ``SCORING_THREADS`` threads and only its numbers
+are kept, so no more than one chunk's features are ever held. The numbers are those a
+ranking of each vacancy's own pool gives (tests/model/test_plan_quality.py checks it).
 Explanations are rebuilt later for the rows a plan shows.
 """
 
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from features import columns as c
 from features import snapshot as s
-from features.arrays import Columns, floats
+from features.arrays import Columns, floats, objects
 from features.candidates import candidate_pool
-from features.pairs import PREF_DOMAIN_MATCH, PREF_REGION_MATCH, RELOCATION_UNWILLING, PositionTable
+from features.eligibility import EligibilityRules
+from features.pairs import (
+    PREF_DOMAIN_MATCH,
+    PREF_REGION_MATCH,
+    RELOCATION_UNWILLING,
+    TARGET_DOMAIN,
+    TARGET_POSITION_TYPE,
+    PositionTable,
+    pair_features,
+)
 from features.round import Round, is_key_post
 from models.bundle import RankerBundle
-from models.scoring import score_candidate_frames
+from models.scoring import score_matrix
+from models.spec import FeatureSpec
 from serving.context import ServingContext
 from serving.errors import RankingError
 from serving.planning.problem import NO_CAP, PlanProblem
 from serving.planning.settings import PlanSettings
 
-CHUNK_ROWS = 200_000            # candidate rows scored per model call
+CHUNK_ROWS = 200_000            # pairs whose features and model matrix are built and scored at once
+SCORING_THREADS = max(1, min(os.cpu_count() or 1, 4))      # LightGBM threads for a chunk
+PER_VACANCY = (TARGET_POSITION_TYPE, TARGET_DOMAIN)        # pair features that only depend on the post
 Progress = Callable[[str, int, int], None]      # (stage, done, total)
 
 
@@ -53,20 +75,6 @@ class RoundPairs:
         return self.view[c.EMPLOYEE_ID][employees]
 
 
-@dataclass
-class _Pools:
-    """Pairs gathered vacancy by vacancy, then scored chunk by chunk."""
-
-    employee: list
-    vacancy: list
-    perf: list
-    risk: list
-    pref: list
-    unwilling: list
-    pending: list
-    pending_rows: int = 0
-
-
 def pair_values(settings: PlanSettings, perf: np.ndarray, risk: np.ndarray, preference_met: np.ndarray,
                 against_wish: np.ndarray) -> np.ndarray:
     """The objective value of each pair (see :mod:`serving.planning.settings`)."""
@@ -79,7 +87,7 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
                 settings: PlanSettings, positions: PositionTable, progress: Progress | None = None) -> RoundPairs:
     """Score every eligible pair of the round (and of the chain posts) into a PlanProblem."""
     view = context.snapshot_columns(when)
-    masks = context.employee_masks(when, settings.rules)
+    eligibility = Eligibility(view, context.employee_masks(when, settings.rules), settings.rules)
     unit_of_post = _unit_of_post(context, round_)
     unit_ids = np.array(sorted(set(context.dataset.units[c.UNIT_ID])), dtype=object)
     employee_unit, staff = _employee_units(view, unit_of_post, unit_ids)
@@ -89,39 +97,38 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
     priority = [v.priority for v in round_.vacancies]
     rows = [v.row for v in round_.vacancies]
     opened_by, depth = [-1] * len(vacancy_ids), [0] * len(vacancy_ids)
-    pools = _Pools([], [], [], [], [], [], [])
     n_excluded: list[int] = []
+    scorer = PairScorer(view, positions, bundle, chunk_rows=CHUNK_ROWS)
 
     level = list(range(len(vacancy_ids)))
     lowest = max(priority, default=1)
-    for d in range(settings.chain_depth + 1):
-        for k, v in enumerate(level):
+    with closing(scorer):
+        for d in range(settings.chain_depth + 1):
+            stage = "pairs" if d == 0 else f"chain posts, depth {d}"
+            level_ids = np.array([vacancy_ids[v] for v in level], dtype=object)
+            for k, (v, eligible) in enumerate(zip(level, eligibility.rows(positions, level_ids))):
+                if progress:
+                    progress(stage, k, len(level))
+                n_excluded.append(len(view) - len(eligible))
+                scorer.add(eligible, v, vacancy_ids[v])
             if progress:
-                progress("pairs" if d == 0 else f"chain posts, depth {d}", k, len(level))
-            pool = candidate_pool(view, positions, vacancy_ids[v], settings.rules, employee_masks=masks)
-            n_excluded.append(len(view) - len(pool))
-            _add_pool(pools, bundle, settings, pool, np.flatnonzero(pool.reasons == ""), v)
-        if progress:
-            progress("pairs" if d == 0 else f"chain posts, depth {d}", len(level), len(level))
-        if d == settings.chain_depth:
-            break
-        _flush(pools, bundle)
-        openers = _chain_openers(pools, level, settings, view, set(vacancy_ids), opened_by)
-        level = []
-        for e in openers:
-            level.append(len(vacancy_ids))
-            vacancy_ids.append(view[s.CURRENT_POSITION_ID][e])
-            headcount.append(1)
-            priority.append(lowest)
-            rows.append(0)
-            opened_by.append(int(e))
-            depth.append(d + 1)
-    _flush(pools, bundle)
+                progress(stage, len(level), len(level))
+            if d == settings.chain_depth:
+                break
+            scorer.flush()
+            openers = _chain_openers(scorer, level, settings, view, set(vacancy_ids), opened_by)
+            level = []
+            for e in openers:
+                level.append(len(vacancy_ids))
+                vacancy_ids.append(view[s.CURRENT_POSITION_ID][e])
+                headcount.append(1)
+                priority.append(lowest)
+                rows.append(0)
+                opened_by.append(int(e))
+                depth.append(d + 1)
+        scorer.flush()
 
-    pair_employee = _cat(pools.employee, np.int64)
-    pair_vacancy = _cat(pools.vacancy, np.int64)
-    perf, risk = _cat(pools.perf, np.float64), _cat(pools.risk, np.float64)
-    pref, unwilling = _cat(pools.pref, bool), _cat(pools.unwilling, bool)
+    pair_employee, pair_vacancy, perf, risk, pref, unwilling = scorer.arrays()
     vacancy_ids_arr = np.array(vacancy_ids, dtype=object)
     vacancy_units = np.array([unit_of_post.get(p) for p in vacancy_ids], dtype=object)
     caps = np.array([NO_CAP if (cap := settings.outflow.cap(int(n))) is None else cap for n in staff]
@@ -135,42 +142,204 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
     return _with_reviewer_and_guard(pairs, context, round_, settings)
 
 
-def _add_pool(pools: _Pools, bundle: RankerBundle, settings: PlanSettings, pool, rows: np.ndarray, v: int) -> None:
-    if not len(rows):
-        return
-    frame = pool.frame
-    pools.employee.append(rows)
-    pools.vacancy.append(np.full(len(rows), v, np.int64))
-    pools.pref.append((floats(frame, PREF_DOMAIN_MATCH) == 1) | (floats(frame, PREF_REGION_MATCH) == 1))
-    pools.unwilling.append(np.nan_to_num(floats(frame, RELOCATION_UNWILLING), nan=0.0) > 0)
-    pools.pending.append(frame)
-    pools.pending_rows += len(rows)
-    if pools.pending_rows >= CHUNK_ROWS:
-        _flush(pools, bundle)
+class Eligibility:
+    """Who is eligible for a post, decided from the employee masks the context caches and
+    the post's own rules (holds the post, grade and education below its minimum): the
+    same rules, in the same terms, as :func:`features.eligibility.position_reasons`."""
+
+    def __init__(self, view: Columns, employee_masks: dict[str, np.ndarray], rules: EligibilityRules):
+        free = np.ones(len(view), bool)
+        for mask in employee_masks.values():
+            free &= ~np.asarray(mask, dtype=bool)
+        self.free = free
+        self.rules = rules
+        codes, posts = pd.factorize(objects(view, s.CURRENT_POSITION_ID), use_na_sentinel=True)
+        self.post_code = codes.astype(np.int64)                     # -1: no post
+        self.code_of = {p: k for k, p in enumerate(np.asarray(posts, dtype=object).tolist())}
+        self.grade = floats(view, s.GRADE_RANK)
+        self.education = floats(view, s.EDUCATION_RANK)
+
+    def rows(self, positions: PositionTable, position_ids: np.ndarray):
+        """For each post in turn, the eligible employee rows (ascending)."""
+        target = positions.columns_for(position_ids, ("min_grade_rank", "min_education_rank"))
+        min_grade = target["min_grade_rank"].astype("float64")
+        min_education = target["min_education_rank"].astype("float64")
+        for k, pid in enumerate(position_ids.tolist()):
+            ok = self.free & (self.post_code != self.code_of.get(pid, -2))
+            if self.rules.check_grade:
+                ok &= self.grade >= min_grade[k]
+            if self.rules.check_education:
+                ok &= self.education >= min_education[k]
+            yield np.flatnonzero(ok)
 
 
-def _flush(pools: _Pools, bundle: RankerBundle) -> None:
-    """Score the pending frames in one model call and keep only the numbers."""
-    if not pools.pending:
-        return
-    scored = score_candidate_frames(bundle, pools.pending)
-    pools.perf.append(scored.performance)
-    pools.risk.append(scored.risk)
-    pools.pending, pools.pending_rows = [], 0
+class RowsOf(Columns):
+    """Some rows of a ``Columns``, each column gathered only when first read (pair features
+    read a few dozen of the snapshot's columns), with more columns laid over them."""
+
+    def __init__(self, base: Columns, rows: np.ndarray, over: Columns | None = None):
+        self._base, self._at = base, rows
+        self._over = over
+        self._over_names = set() if over is None else set(over.columns)
+        self._arrays = {}
+        self._rows = len(rows)
+
+    @property
+    def columns(self) -> list[str]:
+        names = self._base.columns
+        return names if self._over is None else list(dict.fromkeys([*names, *self._over.columns]))
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name in self._over_names:
+            return self._over[name]
+        got = self._arrays.get(name)
+        if got is None:
+            got = self._arrays[name] = self._base[name][self._at]
+        return got
+
+    def take(self, rows: np.ndarray) -> Columns:
+        return Columns({name: self[name][rows] for name in self.columns})
+
+    def assign(self, **arrays: np.ndarray) -> Columns:
+        return self.merge(Columns(arrays))
+
+    def merge(self, other: Columns) -> Columns:
+        return Columns({**{name: self[name] for name in self.columns}, **{n: other[n] for n in other.columns}})
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({name: self[name] for name in self.columns})
+
+    def over(self, columns: Columns) -> "RowsOf":
+        """The same rows with ``columns`` laid over (sharing the columns gathered so far)."""
+        out = RowsOf(self._base, self._at, columns)
+        out._arrays = self._arrays
+        return out
 
 
-def _chain_openers(pools: _Pools, level: list[int], settings: PlanSettings, view: Columns,
+@dataclass
+class PairScorer:
+    """Eligible pairs added vacancy by vacancy, scored a chunk at a time; keeps only numbers.
+
+    While the model scores one chunk (LightGBM releases the GIL), the next chunk's pair
+    features are built: at most two chunks' matrices exist at once. Call :meth:`flush`
+    before reading :meth:`arrays`, and :meth:`close` when done."""
+
+    view: Columns
+    positions: PositionTable
+    bundle: RankerBundle
+    chunk_rows: int = CHUNK_ROWS
+    threads: int = SCORING_THREADS
+    pending: list = field(default_factory=list)         # (rows, vacancy index, position id)
+    pending_rows: int = 0
+    parts: dict = field(default_factory=lambda: {k: [] for k in ("employee", "vacancy", "perf", "risk", "pref",
+                                                                  "unwilling")})
+    _employee_matrix: np.ndarray | None = None
+    _employee_at: list | None = None                    # matrix column of each of its columns
+    _scoring: Future | None = None                      # the chunk being scored
+    _executor: ThreadPoolExecutor | None = None
+
+    def add(self, rows: np.ndarray, v: int, position_id: str) -> None:
+        if not len(rows):
+            return
+        self.pending.append((rows, v, position_id))
+        self.pending_rows += len(rows)
+        if self.pending_rows >= self.chunk_rows:
+            self._start_chunk()
+
+    def flush(self) -> None:
+        """Score every pair added so far (returns when their numbers are in :attr:`parts`)."""
+        self._start_chunk()
+        self._collect()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+    def _start_chunk(self) -> None:
+        """Pair features and model matrix of the pending pairs, then their scoring in the
+        background (after the previous chunk's is collected)."""
+        if not self.pending:
+            return
+        pending, self.pending, self.pending_rows = self.pending, [], 0
+        rows = np.concatenate([r for r, _, _ in pending])
+        lengths = np.array([len(r) for r, _, _ in pending])
+        local = np.repeat(np.arange(len(pending)), lengths)       # which pending vacancy each row belongs to
+        ids = np.array([pid for _, _, pid in pending], dtype=object)
+        cand = RowsOf(self.view, rows)
+        pairs = pair_features(cand, self.positions, ids[local])
+        frame = cand.over(pairs)
+        x = self._matrix(frame, rows, pairs, local, lengths)
+        pref = (floats(frame, PREF_DOMAIN_MATCH) == 1) | (floats(frame, PREF_REGION_MATCH) == 1)
+        unwilling = np.nan_to_num(floats(frame, RELOCATION_UNWILLING), nan=0.0) > 0
+        vacancy = np.repeat(np.array([v for _, v, _ in pending], np.int64), lengths)
+        del cand, pairs, frame
+        self._collect()
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plan-scoring")
+        self._scoring = self._executor.submit(self._score, x, rows.astype(np.int64, copy=False), vacancy,
+                                              pref, unwilling)
+
+    def _score(self, x: np.ndarray, rows, vacancy, pref, unwilling) -> tuple:
+        scored = score_matrix(self.bundle, x, num_threads=self.threads)
+        return rows, vacancy, scored.performance, scored.risk, pref, unwilling
+
+    def _collect(self) -> None:
+        if self._scoring is None:
+            return
+        done, self._scoring = self._scoring.result(), None
+        for key, part in zip(("employee", "vacancy", "perf", "risk", "pref", "unwilling"), done):
+            self.parts[key].append(part)
+
+    def _matrix(self, frame: RowsOf, rows: np.ndarray, pairs: Columns, local: np.ndarray,
+                lengths: np.ndarray) -> np.ndarray:
+        """The model matrix of a chunk, as :meth:`FeatureSpec.matrix` of ``frame`` makes it:
+        employee features from each employee's row of a matrix encoded once, categorical
+        features of the post encoded once per vacancy, the rest column by column."""
+        spec = self.bundle.spec
+        if self._employee_matrix is None:
+            own = tuple(f for f in spec.features if f not in pairs.columns)
+            self._employee_matrix = _sub_spec(spec, own).matrix(self.view)
+            self._employee_at = [spec.features.index(f) for f in own]
+        x = np.empty((len(rows), len(spec.features)), dtype="float64")
+        x[:, self._employee_at] = self._employee_matrix[rows]
+        first = np.cumsum(lengths) - lengths               # the first row of each pending vacancy
+        for j, name in enumerate(spec.features):
+            if name not in pairs.columns:
+                continue
+            sub = _sub_spec(spec, (name,))
+            if name in PER_VACANCY and name in spec.categorical:
+                x[:, j] = sub.matrix(Columns({name: frame[name][first]}))[local, 0]
+            else:
+                x[:, j] = sub.matrix(Columns({name: frame[name]}))[:, 0]
+        return x
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """Employee, vacancy, performance, risk, preference met, against wish: per pair."""
+        return tuple(_cat(self.parts[k], dtype) for k, dtype in (
+            ("employee", np.int64), ("vacancy", np.int64), ("perf", np.float64), ("risk", np.float64),
+            ("pref", bool), ("unwilling", bool)))
+
+
+def _sub_spec(spec: FeatureSpec, names: tuple[str, ...]) -> FeatureSpec:
+    """The spec restricted to some of its features (same categories)."""
+    return FeatureSpec(names, tuple(n for n in names if n in spec.categorical),
+                       {n: spec.categories[n] for n in names if n in spec.categories})
+
+
+def _chain_openers(scorer: PairScorer, level: list[int], settings: PlanSettings, view: Columns,
                    round_posts: set, opened_by: list[int]) -> list[int]:
     """Employees whose post opens at the next depth: each vacancy's best candidates by value,
     once each, whose post is not already a vacancy of the round."""
-    employee, vacancy = _cat(pools.employee, np.int64), _cat(pools.vacancy, np.int64)
-    value = pair_values(settings, _cat(pools.perf, np.float64), _cat(pools.risk, np.float64),
-                        _cat(pools.pref, bool), _cat(pools.unwilling, bool))
+    employee, vacancy, perf, risk, pref, unwilling = scorer.arrays()
+    value = pair_values(settings, perf, risk, pref, unwilling)
+    by_vacancy = np.argsort(vacancy, kind="stable")          # each vacancy's pairs in pair order
+    starts = np.searchsorted(vacancy[by_vacancy], np.arange(max(level, default=-1) + 2))
     seen = {e for e in opened_by if e >= 0}
     posts = view[s.CURRENT_POSITION_ID]
     openers: list[int] = []
     for v in level:
-        mine = np.flatnonzero(vacancy == v)
+        mine = by_vacancy[starts[v]:starts[v + 1]]
         best = mine[np.argsort(-value[mine], kind="stable")[: settings.chain_candidates]]
         for e in employee[best].tolist():
             if e not in seen and posts[e] is not None and posts[e] not in round_posts:
@@ -215,7 +384,7 @@ def _with_reviewer_and_guard(pairs: RoundPairs, context: ServingContext, round_:
     if g.max_risk is not None:
         below |= pairs.risk > g.max_risk
     guarded = key[p.pair_vacancy] & below
-    index = _pair_index(pairs)
+    index = _pair_index(pairs, (*settings.fixed, *settings.forbidden))
     known = (set(pairs.view[c.EMPLOYEE_ID].tolist()), set(pairs.vacancy_ids.tolist()))
     fixed = np.zeros(p.n_pairs, bool)
     for i, move in enumerate(settings.fixed):
@@ -250,10 +419,19 @@ def _key_posts(context: ServingContext, round_: Round, vacancy_ids: np.ndarray) 
                                   np.array([flags.get(p, False) for p in vacancy_ids], dtype=bool)), dtype=bool)
 
 
-def _pair_index(pairs: RoundPairs) -> dict[tuple[str, str], int]:
+def _pair_index(pairs: RoundPairs, moves) -> dict[tuple[str, str], int]:
+    """Pair index of each (employee_id, position_id) among the pairs of the moves' employees
+    (a round has millions of pairs; only these few are looked up)."""
     p = pairs.problem
-    employees = pairs.view[c.EMPLOYEE_ID][p.pair_employee]
-    return {(e, v): k for k, (e, v) in enumerate(zip(employees.tolist(), pairs.vacancy_ids[p.pair_vacancy].tolist()))}
+    wanted = {move[0] for move in moves}
+    if not wanted:
+        return {}
+    ids = pairs.view[c.EMPLOYEE_ID]
+    rows = np.array([i for i, e in enumerate(ids.tolist()) if e in wanted], dtype=np.int64)
+    keep = np.flatnonzero(np.isin(p.pair_employee, rows))
+    employees = ids[p.pair_employee[keep]]
+    return {(e, v): k for k, e, v in zip(keep.tolist(), employees.tolist(),
+                                         pairs.vacancy_ids[p.pair_vacancy[keep]].tolist())}
 
 
 def _check_known(known: tuple[set, set], move, field: str) -> None:

@@ -143,7 +143,7 @@ def _moves(pairs: RoundPairs, solution: Solution, served: ServedModel, settings:
                      from_position_id=None if from_posts[k] is None else str(from_posts[k]),
                      predicted_performance=round(float(pairs.performance[i]), 4),
                      adjustment_risk=round(float(pairs.risk[i]), 4), preference_met=bool(pairs.preference_met[i]),
-                     explanations=explanations[k], runners_up=runners.get(int(v), {}).get(int(e), []),
+                     explanations=explanations[k], runners_up=runners.get(int(v), []),
                      value=round(float(p.pair_value[i]), 4), unit_id=pairs.vacancy_units[v],
                      from_unit_id=unit_of_employee[k], chain_depth=int(p.depth[v]), fixed=bool(p.fixed[i]),
                      against_wish=bool(pairs.against_wish[i]), key_post=bool(key[v]))
@@ -162,26 +162,24 @@ def _explanations(pairs: RoundPairs, served: ServedModel, employees: np.ndarray,
     return explain_rows(served.bundle, frame, contrib, settings.lang, settings.explanations_per_target)
 
 
-def _runners_up(pairs: RoundPairs, solution: Solution, k: int) -> dict[int, dict[int, list[str]]]:
-    """Per vacancy and chosen employee: the best other allowed candidates of that vacancy."""
+def _runners_up(pairs: RoundPairs, solution: Solution, k: int) -> dict[int, list[str]]:
+    """Per vacancy with a move: its best other allowed candidates, by value (ties keep the
+    pair order). Vectorised: a round has millions of pairs."""
     if k == 0:
         return {}
     p = pairs.problem
-    allowed = np.flatnonzero(p.allowed() & ~solution.chosen)
-    order = allowed[np.lexsort((-p.pair_value[allowed], p.pair_vacancy[allowed]))]
-    by_vacancy: dict[int, list[str]] = {}
+    filled = np.zeros(p.n_vacancies, bool)
+    filled[p.pair_vacancy[solution.chosen]] = True
+    rows = np.flatnonzero(p.allowed() & ~solution.chosen & filled[p.pair_vacancy])
+    rows = rows[np.lexsort((-p.pair_value[rows], p.pair_vacancy[rows]))]
+    vacancy = p.pair_vacancy[rows]
+    starts = np.flatnonzero(np.r_[True, vacancy[1:] != vacancy[:-1]]) if len(rows) else np.empty(0, np.int64)
+    rank_in_group = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    top = rows[rank_in_group < k]
     ids = pairs.view[c.EMPLOYEE_ID]
-    for v, e in zip(p.pair_vacancy[order].tolist(), p.pair_employee[order].tolist()):
-        names = by_vacancy.setdefault(v, [])
-        if len(names) < k:
-            names.append(str(ids[e]))
-    return _per_vacancy(by_vacancy, p, np.flatnonzero(solution.chosen))
-
-
-def _per_vacancy(by_vacancy: dict, p, chosen: np.ndarray) -> dict[int, dict[int, list[str]]]:
-    out: dict[int, dict[int, list[str]]] = {}
-    for v, e in zip(p.pair_vacancy[chosen].tolist(), p.pair_employee[chosen].tolist()):
-        out.setdefault(v, {})[e] = by_vacancy.get(v, [])
+    out: dict[int, list[str]] = {}
+    for v, e in zip(p.pair_vacancy[top].tolist(), p.pair_employee[top].tolist()):
+        out.setdefault(v, []).append(str(ids[e]))
     return out
 
 

@@ -2,10 +2,9 @@
 the document of contract section 6, one scoring path shared with the ranking, reviewer
 moves, key-post guard, chains, unfilled reasons and clear errors."""
 
-import dataclasses
 import json
 
-import numpy as np
+import pandas as pd
 import pytest
 
 from features import columns as c
@@ -15,7 +14,6 @@ from serving.context import ServingContext
 from serving.errors import RankingError
 from serving.planning.document import UnfilledReason
 from serving.planning.plan import plan
-from serving.planning.problem import check_assignment
 from serving.planning.settings import KeyPostGuard, OutflowCap, PlanSettings, PlanWeights
 from serving.ranking import RankingOptions, rank
 
@@ -50,7 +48,6 @@ def posts(context, served):
 
 
 def make_round(context, rows):
-    import pandas as pd
     return round_from_frame(pd.DataFrame(rows), context.dataset)
 
 
