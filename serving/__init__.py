@@ -20,11 +20,11 @@ import pandas as pd
 from features.round import Round, read_round, round_from_frame
 from serving.champion import ChampionCache
 from serving.context import ServingContext
-from serving.ranking import RankingError, RankingOptions, Vacancy, rank
 from serving.planning.build import Progress
 from serving.planning.document import Plan
 from serving.planning.plan import plan
 from serving.planning.settings import PlanSettings
+from serving.ranking import RankingError, RankingOptions, Vacancy, rank
 from serving.result import Ranking
 
 DATA_ENV = "MUTASI_DATA"

@@ -1,4 +1,5 @@
-"""The HTTP door: a FastAPI app around :func:`serving.ranking.rank`.
+"""The HTTP door: a FastAPI app around :func:`serving.ranking.rank` and the round planner
+(:func:`serving.planning.plan.plan`, with the reviewers' decisions on its moves).
 
 Errors are problem documents (``application/problem+json``, :mod:`serving.problems`) that
 name the field, never exception text. Callers and tokens: :mod:`serving.security`; limits:
@@ -9,13 +10,21 @@ import os
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from serving.audit import AuditLog
 from serving.champion import ChampionCache, NoChampionError
 from serving.context import ServingContext
 from serving.memory import freeze_serving
 from serving.middleware import BodyLimit, ErrorGuard, LoopbackHostOnly, SecurityHeaders
+from serving.planning.requests import AuditId, MoveDecisionIn, PlanRequest
+from serving.planning.service import (
+    decide_move,
+    install_plan_handlers,
+    plan_and_record,
+    replan_and_record,
+    stored_plan,
+)
 from serving.problems import install_handlers
 from serving.requests import RankingRequest, ranking_call
 from serving.security import Caller, caller, require_token_beyond_loopback, tokens_from_env
@@ -55,6 +64,31 @@ def rankings(body: RankingRequest, request: Request, who: Caller = Depends(calle
     return Response(ranking.to_json(), media_type="application/json")
 
 
+@router.post("/plans")
+async def plans(body: PlanRequest, request: Request, who: Caller = Depends(caller)) -> JSONResponse:
+    """Plan a round (contract section 6); the plan document with its ``audit_id``."""
+    return JSONResponse(await plan_and_record(state(request), body, who))
+
+
+@router.get("/plans/{audit_id}")
+def plan_document(audit_id: AuditId, request: Request, _who: Caller = Depends(caller)) -> JSONResponse:
+    """A recorded plan with the decisions in force on its moves."""
+    return JSONResponse(stored_plan(state(request), audit_id))
+
+
+@router.post("/plans/{audit_id}/decisions", status_code=201)
+def plan_decision(audit_id: AuditId, body: MoveDecisionIn, request: Request,
+                  who: Caller = Depends(caller)) -> JSONResponse:
+    """Accept or reject one move of a recorded plan (the latest decision on a move counts)."""
+    return JSONResponse(decide_move(state(request), audit_id, body, who), status_code=201)
+
+
+@router.post("/plans/{audit_id}/replan")
+async def replan(audit_id: AuditId, request: Request, who: Caller = Depends(caller)) -> JSONResponse:
+    """Plan the same round again, rejected moves forbidden and accepted ones fixed."""
+    return JSONResponse(await replan_and_record(state(request), audit_id, who))
+
+
 def add_middleware(app: FastAPI, loopback_hosts_only: bool) -> None:
     """Innermost first: body limit, Host check (tokenless servers), error guard, headers."""
     app.add_middleware(BodyLimit)
@@ -74,6 +108,7 @@ def create_app(context: ServingContext, champion: ChampionCache, audit: AuditLog
     app.state.mutasi = AppState(context, champion, audit)
     app.state.tokens = tokens
     install_handlers(app)
+    install_plan_handlers(app)
     add_middleware(app, loopback_hosts_only=not tokens)
     app.include_router(router)
     mount_review(app)

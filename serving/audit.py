@@ -1,11 +1,12 @@
-"""The audit log: every ranking served and every reviewer decision, appended durably.
+"""The audit log: every ranking and round plan served and every reviewer decision on
+them, appended durably.
 
 SQLite in WAL mode with ``synchronous=FULL``; each entry is one transaction, committed
 before the caller is answered, so an acknowledged entry survives a crash.
 
-Tamper evidence. Triggers refuse UPDATE and DELETE on both tables. Every entry also sits
-on one hash chain across both tables, ordered by a global sequence number ``seq``
-(1, 2, 3, … in insertion order): an entry stores ``prev_hash`` (the previous entry's
+Tamper evidence. Triggers refuse UPDATE and DELETE on every table (rankings, decisions,
+plans, plan_decisions). Every entry also sits on one hash chain across all of them,
+ordered by a global sequence number ``seq`` (1, 2, 3, … in insertion order): an entry stores ``prev_hash`` (the previous entry's
 ``hash``, or :data:`GENESIS` for the first) and ``hash`` = sha256 of the canonical JSON
 of its table name, sequence number, content columns and ``prev_hash``. The next id, the
 sequence number and the previous hash are read inside the writer's ``BEGIN IMMEDIATE``
@@ -29,8 +30,11 @@ from pathlib import Path
 from models.store import home
 
 ACTIONS = ("accept", "reject", "reorder")
+MOVE_DECISIONS = ("accept", "reject")           # a reviewer's word on one move of a plan
 GENESIS = "0" * 64
 RANKINGS, DECISIONS = "rankings", "decisions"
+PLANS, PLAN_DECISIONS = "plans", "plan_decisions"
+CHAINED = (RANKINGS, DECISIONS, PLANS, PLAN_DECISIONS)      # every table on the hash chain
 CHAIN_COLUMNS = {"seq": "INTEGER", "prev_hash": "TEXT", "hash": "TEXT"}
 # The columns each entry's hash covers, besides seq and prev_hash; new columns go last.
 CONTENT_COLUMNS = {
@@ -38,6 +42,9 @@ CONTENT_COLUMNS = {
                "model_version", "run_id", "results"),
     DECISIONS: ("id", "ranking_id", "decided_at", "reviewer", "caller", "peer", "action", "note",
                 "order_json", "employee_id"),
+    PLANS: ("id", "at", "caller", "peer", "plan_id", "as_of", "request", "document", "previous_id"),
+    PLAN_DECISIONS: ("id", "at", "plan_audit_id", "plan_id", "employee_id", "position_id", "decision",
+                     "reviewer", "note", "caller", "peer"),
 }
 # Columns added since the first schema: an older database gets them by migration.
 ADDED_COLUMNS = {RANKINGS: {"peer": "TEXT", **CHAIN_COLUMNS},
@@ -66,18 +73,46 @@ CREATE TABLE IF NOT EXISTS decisions (
     order_json TEXT NOT NULL,
     employee_id TEXT,
     caller TEXT, peer TEXT, seq INTEGER, prev_hash TEXT, hash TEXT
+);
+CREATE TABLE IF NOT EXISTS plans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    caller TEXT NOT NULL,
+    peer TEXT,
+    plan_id TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    request TEXT NOT NULL,
+    document TEXT NOT NULL,
+    previous_id INTEGER REFERENCES plans(id),
+    seq INTEGER, prev_hash TEXT, hash TEXT
+);
+CREATE TABLE IF NOT EXISTS plan_decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    plan_audit_id INTEGER NOT NULL REFERENCES plans(id),
+    plan_id TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    position_id TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),
+    reviewer TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
+    note TEXT,
+    caller TEXT, peer TEXT, seq INTEGER, prev_hash TEXT, hash TEXT
 )
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS decisions_by_ranking ON decisions(ranking_id);
 CREATE INDEX IF NOT EXISTS rankings_by_position ON rankings(position_id, as_of);
 CREATE UNIQUE INDEX IF NOT EXISTS rankings_by_seq ON rankings(seq);
-CREATE UNIQUE INDEX IF NOT EXISTS decisions_by_seq ON decisions(seq)
+CREATE UNIQUE INDEX IF NOT EXISTS decisions_by_seq ON decisions(seq);
+CREATE INDEX IF NOT EXISTS plans_by_plan_id ON plans(plan_id);
+CREATE INDEX IF NOT EXISTS plan_decisions_by_plan ON plan_decisions(plan_audit_id, employee_id, position_id);
+CREATE UNIQUE INDEX IF NOT EXISTS plans_by_seq ON plans(seq);
+CREATE UNIQUE INDEX IF NOT EXISTS plan_decisions_by_seq ON plan_decisions(seq)
 """
 TRIGGERS = {f"{table}_no_{verb.lower()}": (
     f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
     f"BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: {verb} on {table} is refused'); END")
-    for table in (RANKINGS, DECISIONS) for verb in ("UPDATE", "DELETE")}
+    for table in CHAINED for verb in ("UPDATE", "DELETE")}
 
 
 def default_path() -> Path:
@@ -202,6 +237,57 @@ class AuditLog:
             "caller": _text(caller), "peer": _text(peer), "action": action, "note": note.strip(),
             "order_json": json.dumps(order), "employee_id": _text(employee_id)})
 
+    def record_plan(self, caller: str, request: dict, document: dict, *, peer: str | None = None,
+                    previous_id: int | None = None) -> int:
+        """Append one served round plan (the request as asked and the whole document);
+        ``previous_id`` is the plan audit id it re-plans. Returns its audit id."""
+        if previous_id is not None and self.plan_entry(previous_id) is None:
+            raise KeyError(f"no plan with audit id {previous_id}")
+        stored = {k: v for k, v in document.items() if k != "audit_id"}
+        return self._append(PLANS, {
+            "at": _now(), "caller": str(caller), "peer": _text(peer), "plan_id": str(document["plan_id"]),
+            "as_of": str(document["as_of"]), "request": json.dumps(request, default=str),
+            "document": json.dumps(stored, default=str),
+            "previous_id": None if previous_id is None else int(previous_id)})
+
+    def plan_entry(self, audit_id: int) -> dict | None:
+        """A recorded plan: the row with ``request`` and ``document`` decoded (the document's
+        ``audit_id`` set to this entry's id)."""
+        rows = self._read("SELECT * FROM plans WHERE id = ?", (audit_id,))
+        return _decode_plan(rows[0]) if rows else None
+
+    def latest_plan(self, plan_id: str) -> dict | None:
+        """The latest recorded plan with this ``plan_id`` (same data, model, round, settings, date)."""
+        rows = self._read("SELECT * FROM plans WHERE plan_id = ? ORDER BY id DESC LIMIT 1", (plan_id,))
+        return _decode_plan(rows[0]) if rows else None
+
+    def record_move_decision(self, plan_audit_id: int, employee_id: str, position_id: str, decision: str,
+                             reviewer: str, note: str | None = None, *, caller: str | None,
+                             peer: str | None = None) -> int:
+        """Append a reviewer's accept or reject of one move (employee to post) of a recorded
+        plan; a later decision on the same move supersedes the earlier one. Returns its id."""
+        if decision not in MOVE_DECISIONS:
+            raise ValueError(f"decision must be accept or reject, not {decision!r}")
+        if not reviewer or not str(reviewer).strip():
+            raise ValueError("a decision needs the reviewer's name")
+        rows = self._read("SELECT plan_id FROM plans WHERE id = ?", (plan_audit_id,))
+        if not rows:
+            raise KeyError(f"no plan with audit id {plan_audit_id}")
+        note = note.strip() if isinstance(note, str) else None
+        return self._append(PLAN_DECISIONS, {
+            "at": _now(), "plan_audit_id": int(plan_audit_id), "plan_id": rows[0]["plan_id"],
+            "employee_id": str(employee_id), "position_id": str(position_id), "decision": decision,
+            "reviewer": str(reviewer).strip(), "note": note or None, "caller": _text(caller), "peer": _text(peer)})
+
+    def move_decisions(self, plan_audit_id: int, *, history: bool = False) -> list[dict]:
+        """The decisions on a plan's moves in the order made: the latest per move (employee,
+        position) only, unless ``history``."""
+        latest = "" if history else (
+            "AND d.id = (SELECT MAX(e.id) FROM plan_decisions e WHERE e.plan_audit_id = d.plan_audit_id "
+            "AND e.employee_id = d.employee_id AND e.position_id = d.position_id)")
+        return self._read(f"SELECT * FROM plan_decisions d WHERE d.plan_audit_id = ? {latest} ORDER BY d.id",
+                          (plan_audit_id,))
+
     def _read(self, sql: str, params: tuple = ()) -> list[dict]:
         db = self._connect()
         try:
@@ -239,9 +325,9 @@ class AuditLog:
         """Recompute the hash chain; name the first entry that does not hold."""
         db = self._connect()
         try:
-            db.execute("BEGIN")                 # one consistent snapshot of both tables
+            db.execute("BEGIN")                 # one consistent snapshot of every table
             entries = sorted(((row["seq"] is None, row["seq"] or 0, table, row)
-                              for table in (RANKINGS, DECISIONS)
+                              for table in CHAINED
                               for row in map(dict, db.execute(f"SELECT * FROM {table}"))),
                              key=lambda e: e[:3] + (e[3]["id"],))
             sequences = dict(db.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
@@ -256,7 +342,7 @@ class AuditLog:
             if problem:
                 return Verification(False, checked, head, ChainBreak(table, row["id"], problem), missing)
             head, checked = row["hash"], checked + 1
-        for table in (RANKINGS, DECISIONS):
+        for table in CHAINED:
             highest = max((row["id"] for _, _, t, row in entries if t == table), default=0)
             if sequences.get(table, 0) > highest:
                 return Verification(False, checked, head, ChainBreak(
@@ -288,7 +374,7 @@ def _next_id(db: sqlite3.Connection, table: str) -> int:
 
 
 def _next_link(db: sqlite3.Connection) -> dict:
-    last = [tuple(row) for table in (RANKINGS, DECISIONS)
+    last = [tuple(row) for table in CHAINED
             for row in db.execute(f"SELECT seq, hash FROM {table} WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")]
     seq, prev = max(last, default=(0, GENESIS))
     return {"seq": seq + 1, "prev_hash": prev}
@@ -298,7 +384,9 @@ def _install_schema(db: sqlite3.Connection) -> None:
     """Create the tables, or migrate a database of the first schema, inside one transaction.
 
     Migration adds the new columns and backfills the chain over the existing entries in
-    the order they were written (timestamp, then rankings before decisions, then id).
+    the order they were written (timestamp, then rankings before decisions, then id). A
+    database from before round plans gets the empty ``plans`` and ``plan_decisions``
+    tables, their indexes and triggers; its chain simply continues into them.
     """
     for statement in _statements(TABLES):
         db.execute(statement)
@@ -328,6 +416,12 @@ def _backfill_chain(db: sqlite3.Connection) -> None:
         prev = row["hash"] = entry_hash(table, row)
         db.execute(f"UPDATE {table} SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?",
                    (seq, row["prev_hash"], prev, row["id"]))
+
+
+def _decode_plan(row: dict) -> dict:
+    row["request"] = json.loads(row["request"])
+    row["document"] = {**json.loads(row["document"]), "audit_id": row["id"]}
+    return row
 
 
 def _decode(row: dict) -> dict:

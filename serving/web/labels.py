@@ -106,6 +106,33 @@ UI: dict[str, tuple[str, str]] = {
     "on_ranking": ("pada peringkat audit", "on audit ranking"), "by": ("oleh", "by"),
     "decided_order": ("urutan", "order"), "error": ("Gagal", "Failed"),
     "note_required": ("Catatan wajib diisi.", "A note is required."),
+    # the round plan page
+    "plan_title": ("Rencana mutasi satu putaran", "Round transfer plan"),
+    "to_plans": ("Rencana putaran", "Round plans"), "to_review": ("Tinjauan per jabatan", "Review one post"),
+    "round_csv": ("Lowongan putaran (CSV)", "Round vacancies (CSV)"),
+    "round_csv_help": ("Satu baris per lowongan: position_id, headcount (orang, bawaan 1), priority (1 = diisi "
+                       "lebih dulu).", "One line per vacancy: position_id, headcount (people, default 1), priority "
+                       "(1 = filled first)."),
+    "round_file": ("atau unggah berkas CSV", "or upload a CSV file"),
+    "max_outflow": ("Batas keluar per unit", "Most who may leave one unit"),
+    "max_outflow_help": ("jumlah orang (3), bagian pegawai (20%), atau kosong: tanpa batas",
+                         "a number of people (3), a share of staff (20%), or empty: no cap"),
+    "make_plan": ("Buat rencana", "Make the plan"), "planning": ("Menyusun rencana\u2026", "Planning\u2026"),
+    "replan_of": ("rencana ulang dari audit", "re-plan of audit"),
+    "review_moves": ("Tinjau perpindahan", "Review the moves"),
+    "review_help": ("Terima atau tolak setiap perpindahan, lalu rencanakan ulang: yang ditolak tidak akan dipilih "
+                    "lagi, yang diterima dipertahankan.", "Accept or reject each move, then re-plan: a rejected move "
+                    "is not made again, an accepted one is kept."),
+    "note_optional": ("Catatan (opsional)", "Note (optional)"),
+    "accept": ("Terima", "Accept"), "reject": ("Tolak", "Reject"),
+    "accepted": ("diterima", "accepted"), "rejected": ("ditolak", "rejected"), "undecided": ("belum diputuskan",
+                                                                                             "not decided"),
+    "decision_col": ("Keputusan", "Decision"), "replan": ("Rencanakan ulang", "Re-plan"),
+    "decided_counts": ("{accept} diterima · {reject} ditolak", "{accept} accepted · {reject} rejected"),
+    "reviewer_required": ("Isi nama peninjau lebih dulu.", "Enter the reviewer's name first."),
+    "row": ("baris", "row"), "column": ("kolom", "column"), "value": ("nilai", "value"),
+    "share_of_staff": ("{share} pegawai", "{share} of staff"), "people": ("{n} orang", "{n} people"),
+    "forbidden_count": ("Dilarang peninjau", "Forbidden by reviewer"),
 }
 
 
@@ -128,4 +155,11 @@ def action(code: str, lang: str) -> str:
 def js_strings(lang: str) -> dict[str, str]:
     """The few strings the page's script needs."""
     keys = ("loading", "no_match", "pick_position", "saved", "error", "note_required", "token_prompt")
+    return {key: ui(key, lang) for key in keys}
+
+
+def plan_js_strings(lang: str) -> dict[str, str]:
+    """The strings the plan page's script needs."""
+    keys = ("planning", "error", "token_prompt", "accepted", "rejected", "undecided", "reviewer_required",
+            "decided_counts", "row", "column", "value", "saved")
     return {key: ui(key, lang) for key in keys}

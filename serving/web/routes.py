@@ -9,6 +9,11 @@ HTML fragments are rendered by Jinja2 with autoescaping, so data text is always 
 Every ranking shown is produced and recorded by :func:`serving.service.rank_and_record`,
 like ``POST /v1/rankings``; a decision by :func:`serving.service.record_decision`, with
 the reviewer's name as typed next to the authenticated identity and the peer.
+
+``GET /review/plans`` plans a round (CSV typed or uploaded) through the same functions as
+``POST /v1/plans`` (:mod:`serving.planning.service`): the plan by unit, accept and reject
+per move (recorded in the audit log), and a re-plan with the rejected moves forbidden and
+the accepted ones fixed.
 """
 
 from datetime import date
@@ -24,8 +29,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from features import columns as c
 from models.store import tracking_uri
+from serving import texts
 from serving.champion import NoChampionError
 from serving.limits import MAX_QUERY_LENGTH
+from serving.planning import words
+from serving.planning.requests import AuditId, MoveDecisionIn, PagePlanIn, page_request
+from serving.planning.service import decide_move, plan_and_record, replan_and_record, stored_plan
 from serving.requests import DecisionIn, Id, Lang, ReviewRankingIn, review_call
 from serving.security import Caller, caller
 from serving.service import AppState, rank_and_record, record_decision
@@ -126,6 +135,59 @@ def decisions(request: Request, position_id: Id, as_of: date, lang: Lang = "id",
 @router.post("/api/decisions", status_code=201)
 def decide(body: DecisionIn, request: Request, who: Caller = Depends(caller)):
     return JSONResponse(record_decision(state(request).audit, body, who), status_code=201)
+
+
+# --- round plans ----------------------------------------------------------------------------
+
+
+def plan_names(request: Request) -> words.Names:
+    """Titles of posts and names of units (built once per app)."""
+    cached = getattr(request.app.state, "plan_names", None)
+    if cached is None:
+        cached = words.Names.from_context(state(request).context)
+        request.app.state.plan_names = cached
+    return cached
+
+
+def render_plan(request: Request, document: dict, decisions: list[dict], lang: str) -> HTMLResponse:
+    view = views.plan_view(plan_names(request), document, decisions, lang)
+    return render("plan_view.html", lang, headers={"X-Audit-Id": str(document["audit_id"])},
+                  audit_id=document["audit_id"], w=lambda key, **fields: words.t(key, lang, **fields), **view)
+
+
+@router.get("/plans", response_class=HTMLResponse)
+def plans_page(request: Request, lang: str = "id", plan: str = ""):
+    """The plan page shell; ``plan`` reopens a recorded plan (odd values are ignored)."""
+    lang = lang if lang in texts.LANGS else "id"
+    plan = plan if plan.isdigit() and len(plan) <= 18 else ""
+    switch = urlencode({k: v for k, v in {"plan": plan, "lang": "id" if lang == "en" else "en"}.items() if v})
+    return render("plan.html", lang, plan=plan, switch_href=f"{request.url.path}?{switch}", prefix=PREFIX,
+                  default_as_of=str(state(request).context.default_as_of.date()),
+                  token_required=bool(request.app.state.tokens), strings=L.plan_js_strings(lang))
+
+
+@router.post("/api/plans", response_class=HTMLResponse)
+async def make_plan(body: PagePlanIn, request: Request, who: Caller = Depends(caller)):
+    asked = page_request(body)
+    recorded = {**asked.model_dump(mode="json"), "door": "review", "reviewer": body.reviewer}
+    document = await plan_and_record(state(request), asked, who, recorded=recorded)
+    return render_plan(request, document, [], body.lang)
+
+
+@router.get("/api/plans/{audit_id}", response_class=HTMLResponse)
+def show_plan(audit_id: AuditId, request: Request, lang: Lang = "id", _who: Caller = Depends(caller)):
+    document = stored_plan(state(request), audit_id)
+    return render_plan(request, document, document["decisions"], lang)
+
+
+@router.post("/api/plans/{audit_id}/decisions", status_code=201)
+def decide_plan_move(audit_id: AuditId, body: MoveDecisionIn, request: Request, who: Caller = Depends(caller)):
+    return JSONResponse(decide_move(state(request), audit_id, body, who), status_code=201)
+
+
+@router.post("/api/plans/{audit_id}/replan", response_class=HTMLResponse)
+async def replan_plan(audit_id: AuditId, request: Request, lang: Lang = "id", who: Caller = Depends(caller)):
+    return render_plan(request, await replan_and_record(state(request), audit_id, who), [], lang)
 
 
 def mount_review(app: FastAPI) -> None:

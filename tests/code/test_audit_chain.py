@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mutasi.cli import app
-from serving.audit import DECISIONS, RANKINGS, TRIGGERS, AuditLog
+from serving.audit import DECISIONS, PLAN_DECISIONS, PLANS, RANKINGS, TRIGGERS, AuditLog
 
 pytestmark = pytest.mark.code
 
@@ -168,3 +168,119 @@ def test_cli_shows_caller_and_peer(filled, monkeypatch):
     assert (first["caller"], first["peer"], first["decisions"][0]["caller"]) == ("token-bkd", "10.0.0.5", "token-bkd")
     table = CliRunner().invoke(app, ["audit-log", "--audit-db", str(log.path)])
     assert "token-bkd @ 10.0.0.5" in table.output
+
+
+# --- round plans and the reviewers' decisions on their moves ----------------------------------
+
+PLAN = {"plan_id": "abc123", "as_of": "2026-01-01", "model": {"name": "m", "version": "2", "run_id": "r"},
+        "rules": "contract@1", "objective": {"value": 7.5, "bound": 7.5, "gap": 0.0, "greedy_value": 7.0},
+        "moves": [{"position_id": "p1", "employee_id": "e1"}, {"position_id": "p2", "employee_id": "e2"}],
+        "unfilled": [], "constraints": [], "audit_id": None}
+
+
+@pytest.fixture
+def planned(filled):
+    """The filled log plus two plans (the second re-plans the first) and three move decisions,
+    interleaved with a ranking decision; returns (log, plan ids, plan decision ids)."""
+    log, (r1, _, _), _ = filled
+    p1 = log.record_plan("token-bkd", {"round": [{"position_id": "p1"}]}, PLAN, peer="10.0.0.5")
+    m1 = log.record_move_decision(p1, "e1", "p1", "accept", "Bu Sari", "cocok", caller="token-bkd", peer="10.0.0.5")
+    log.record_decision(r1, "Bu Sari", "reject", "tidak", ["e1"], "e1")
+    m2 = log.record_move_decision(p1, "e2", "p2", "reject", "Bu Sari", None, caller="token-bkd")
+    m3 = log.record_move_decision(p1, "e1", "p1", "reject", "Pak Budi", "berubah pikiran", caller="cli")
+    p2 = log.record_plan("cli", {"round": [{"position_id": "p1"}], "forbidden": []}, {**PLAN, "plan_id": "def456"},
+                         previous_id=p1)
+    return log, (p1, p2), (m1, m2, m3)
+
+
+def test_plans_and_move_decisions_are_stored_and_read_back(planned):
+    log, (p1, p2), (m1, m2, m3) = planned
+    entry = log.plan_entry(p1)
+    assert (entry["caller"], entry["peer"], entry["plan_id"], entry["as_of"]) == ("token-bkd", "10.0.0.5", "abc123",
+                                                                                  "2026-01-01")
+    assert entry["request"] == {"round": [{"position_id": "p1"}]} and entry["previous_id"] is None
+    assert entry["document"] == {**PLAN, "audit_id": p1}
+    assert log.plan_entry(p2)["previous_id"] == p1 and log.plan_entry(p2 + 1) is None
+    assert log.latest_plan("def456")["id"] == p2 and log.latest_plan("nope") is None
+    latest = log.move_decisions(p1)
+    assert [(d["id"], d["employee_id"], d["decision"], d["reviewer"]) for d in latest] == [
+        (m2, "e2", "reject", "Bu Sari"), (m3, "e1", "reject", "Pak Budi")]         # the latest per move wins
+    assert latest[0]["note"] is None and latest[1]["plan_id"] == "abc123"
+    assert [d["id"] for d in log.move_decisions(p1, history=True)] == [m1, m2, m3]
+    assert log.move_decisions(p2) == []
+
+
+def test_move_decisions_need_a_plan_a_reviewer_and_a_known_decision(planned):
+    log, (p1, _), _ = planned
+    with pytest.raises(KeyError):
+        log.record_move_decision(999, "e1", "p1", "accept", "Bu Sari", caller="cli")
+    with pytest.raises(ValueError, match="accept or reject"):
+        log.record_move_decision(p1, "e1", "p1", "reorder", "Bu Sari", caller="cli")
+    with pytest.raises(ValueError, match="reviewer"):
+        log.record_move_decision(p1, "e1", "p1", "accept", "  ", caller="cli")
+    with pytest.raises(KeyError):
+        log.record_plan("cli", {}, PLAN, previous_id=999)
+
+
+def test_a_log_with_plans_verifies(planned):
+    log, plans, moves = planned
+    result = log.verify()
+    assert result.ok and result.checked == 5 + 1 + len(plans) + len(moves)
+
+
+@pytest.mark.parametrize("table, column, value", [(PLAN_DECISIONS, "decision", "accept"),
+                                                  (PLAN_DECISIONS, "employee_id", "e9"),
+                                                  (PLANS, "document", "{}"), (PLANS, "previous_id", None)])
+def test_an_edited_plan_entry_is_named(planned, table, column, value):
+    log, plans, moves = planned
+    target = (plans if table == PLANS else moves)[-1]
+    tamper(log, f"UPDATE {table} SET {column} = ? WHERE id = ?", (value, target))
+    result = log.verify()
+    assert not result.ok and (result.broken.table, result.broken.id) == (table, target)
+    assert "edited" in result.broken.problem
+
+
+def test_a_deleted_plan_decision_is_seen(planned):
+    log, (_, p2), (_, m2, _) = planned
+    tamper(log, "DELETE FROM plan_decisions WHERE id = ?", (m2,))
+    result = log.verify()
+    assert not result.ok and result.broken.table == PLAN_DECISIONS and "deleted" in result.broken.problem
+
+
+@pytest.mark.parametrize("sql", ["UPDATE plans SET caller = 'x'", "DELETE FROM plans",
+                                 "UPDATE plan_decisions SET decision = 'accept'", "DELETE FROM plan_decisions"])
+def test_plans_are_append_only(planned, sql):
+    log, _, _ = planned
+    db = sqlite3.connect(log.path, isolation_level=None)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute(sql)
+    db.close()
+    assert log.verify().ok
+
+
+def test_a_log_from_before_plans_is_upgraded_in_place(tmp_path):
+    """A chained log without the plan tables (the previous schema) gets them on opening;
+    the chain goes on through the new tables."""
+    path = tmp_path / "audit.db"
+    log = AuditLog(path)
+    rid = log.record_ranking("cli", {}, DOC)
+    log.record_decision(rid, "Bu Sari", "accept", "ok", ["e1"], "e1")
+    db = sqlite3.connect(path, isolation_level=None)
+    for name in [n for n in TRIGGERS if n.startswith("plan")]:
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute("DROP TABLE plan_decisions")
+    db.execute("DROP TABLE plans")
+    db.close()
+    with sqlite3.connect(path) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"rankings", "decisions", "sqlite_sequence"}
+
+    upgraded = AuditLog(path)
+    assert upgraded.verify().ok and upgraded.verify().checked == 2
+    pid = upgraded.record_plan("cli", {}, PLAN)
+    upgraded.record_move_decision(pid, "e1", "p1", "accept", "Bu Sari", caller="cli")
+    result = upgraded.verify()
+    assert result.ok and result.checked == 4
+    with sqlite3.connect(path) as db:
+        seqs = db.execute("SELECT seq FROM plans UNION ALL SELECT seq FROM plan_decisions").fetchall()
+    assert sorted(s for (s,) in seqs) == [3, 4]

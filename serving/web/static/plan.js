@@ -1,0 +1,183 @@
+// mutasi round plan page: posts the round, shows the server-rendered plan, records accept /
+// reject per move and re-plans. No library, no build step; data text arrives escaped by the
+// server (HTML fragments) or is set with textContent.
+(() => {
+  "use strict";
+  const root = document.getElementById("planner");
+  const strings = JSON.parse(document.getElementById("strings").textContent);
+  const lang = root.dataset.lang;
+  const prefix = root.dataset.prefix;
+  const TOKEN = "mutasi.token";          // sessionStorage: forgotten when the tab closes
+  const REVIEWER = "mutasi.reviewer";    // localStorage: just a convenience
+  const $ = (selector, scope = document) => scope.querySelector(selector);
+  const $$ = (selector, scope = document) => Array.from(scope.querySelectorAll(selector));
+
+  const form = $("#round-form"), csv = $("#round-csv"), planBox = $("#plan");
+  const errorBox = $("#plan-error"), errorText = $("#plan-error-text"), problemList = $("#plan-problems");
+
+  class Problem extends Error {
+    constructor(status, detail, field, problems) {
+      super(detail); this.status = status; this.field = field; this.problems = problems || [];
+    }
+  }
+
+  async function call(method, path, body) {
+    const headers = { Accept: "text/html, application/json" };
+    const token = sessionStorage.getItem(TOKEN);
+    if (token) headers.Authorization = "Bearer " + token;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(prefix + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (response.ok) return response;
+    let detail = response.statusText, field, problems;
+    try {
+      const problem = await response.json();
+      detail = problem.detail || detail; field = problem.field; problems = problem.problems;
+    } catch (_) { /* not JSON */ }
+    if (response.status === 401) askToken();
+    throw new Problem(response.status, detail, field, problems);
+  }
+
+  function showError(error) {
+    errorBox.hidden = !error;
+    problemList.replaceChildren();
+    if (!error) { errorText.textContent = ""; return; }
+    errorText.textContent = `${strings.error}: ${error.message}` + (error.field ? ` (${error.field})` : "");
+    for (const p of error.problems || []) {
+      const li = document.createElement("li");
+      const where = [p.row != null ? `${strings.row} ${p.row}` : "", p.column ? `${strings.column} ${p.column}` : ""]
+        .filter(Boolean).join(", ");
+      li.textContent = (where ? `${where}: ` : "") + p.message + (p.value != null ? ` (${strings.value} ${p.value})` : "");
+      li.dataset.row = p.row ?? "";
+      li.dataset.column = p.column ?? "";
+      problemList.append(li);
+    }
+  }
+
+  function askToken() {
+    $("#token-bar").hidden = false;
+    $("#token").focus();
+  }
+
+  $("#token-bar").addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN, $("#token").value.trim());
+    $("#token-bar").hidden = true;
+    start();
+  });
+
+  // the plan's audit id in the address bar: a reload (or a shared link) reopens it
+  function syncUrl(auditId) {
+    const params = new URLSearchParams();
+    if (auditId) params.set("plan", auditId);
+    const here = new URLSearchParams(params);
+    if (lang !== "id") here.set("lang", lang);
+    history.replaceState(null, "", "?" + here.toString());
+    params.set("lang", lang === "en" ? "id" : "en");
+    $("#lang-switch").href = "?" + params.toString();
+  }
+
+  $("#round-file").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    if (file) csv.value = await file.text();
+  });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const outflow = $("#max-outflow").value.trim();
+    show(() => call("POST", "/api/plans", {
+      csv: csv.value, as_of: $("#plan-as-of").value || null, lang,
+      max_outflow_per_unit: outflow === "" ? "none" : outflow,
+      reviewer: localStorage.getItem(REVIEWER) || null }));
+  });
+
+  async function show(request) {
+    showError(null);
+    planBox.setAttribute("aria-busy", "true");
+    const p = document.createElement("p"); p.className = "muted"; p.textContent = strings.planning;
+    planBox.replaceChildren(p);
+    try {
+      const response = await request();
+      planBox.innerHTML = await response.text();
+      const article = $("article.plan", planBox);
+      syncUrl(article && article.dataset.auditId);
+      wirePlan();
+    } catch (error) {
+      planBox.replaceChildren();
+      showError(error);
+    } finally {
+      planBox.removeAttribute("aria-busy");
+    }
+  }
+
+  function article() { return $("article.plan", planBox); }
+
+  // every element of one move (its row, its state in the leaving table) shows the decision
+  function markDecision(key, decision) {
+    for (const el of $$("[data-move]", planBox).filter((e) => e.dataset.move === key)) {
+      el.dataset.decision = decision;
+      if (el.classList.contains("move")) {
+        el.classList.toggle("accept", decision === "accept");
+        el.classList.toggle("reject", decision === "reject");
+        for (const button of $$("button[data-decision]", el)) {
+          button.setAttribute("aria-pressed", String(button.dataset.decision === decision));
+        }
+      }
+      if (el.classList.contains("decision-state")) el.textContent = strings[decision === "accept" ? "accepted" : "rejected"];
+    }
+    const counts = $("#decided-counts", planBox);
+    const rows = $$("tr.move", planBox);
+    const accepted = rows.filter((r) => r.dataset.decision === "accept").length;
+    const rejected = rows.filter((r) => r.dataset.decision === "reject").length;
+    counts.textContent = strings.decided_counts.replace("{accept}", accepted).replace("{reject}", rejected);
+  }
+
+  async function decide(row, decision) {
+    const status = $("#plan-status", planBox);
+    const reviewer = $("#plan-reviewer", planBox);
+    if (!reviewer.value.trim()) {
+      reviewer.setCustomValidity(strings.reviewer_required);
+      reviewer.reportValidity();
+      return;
+    }
+    const note = $("#plan-note", planBox);
+    status.className = "status";
+    status.textContent = "";
+    try {
+      const saved = await (await call("POST", `/api/plans/${article().dataset.auditId}/decisions`, {
+        employee_id: row.dataset.employee, position_id: row.dataset.position, decision,
+        reviewer: reviewer.value, note: note.value.trim() || null })).json();
+      localStorage.setItem(REVIEWER, reviewer.value.trim());
+      markDecision(row.dataset.move, decision);
+      note.value = "";
+      status.className = "status ok";
+      status.textContent = `${strings.saved} (#${saved.id})`;
+    } catch (error) {
+      status.className = "status failed";
+      status.textContent = `${strings.error}: ${error.message}` + (error.field ? ` (${error.field})` : "");
+    }
+  }
+
+  function wirePlan() {
+    const plan = article();
+    if (!plan) return;
+    const reviewer = $("#plan-reviewer", plan);
+    reviewer.value = localStorage.getItem(REVIEWER) || "";
+    reviewer.addEventListener("input", () => reviewer.setCustomValidity(""));
+    $("#review-bar", plan).addEventListener("submit", (event) => event.preventDefault());
+    for (const row of $$("tr.move", plan)) {
+      for (const button of $$("button[data-decision]", row)) {
+        button.addEventListener("click", () => decide(row, button.dataset.decision));
+      }
+    }
+    $("#replan", plan).addEventListener("click", () =>
+      show(() => call("POST", `/api/plans/${plan.dataset.auditId}/replan?lang=${lang}`)));
+  }
+
+  function start() {
+    const reopen = root.dataset.plan;
+    if (reopen) show(() => call("GET", `/api/plans/${encodeURIComponent(reopen)}?lang=${lang}`));
+  }
+
+  if (root.dataset.tokenRequired === "true" && !sessionStorage.getItem(TOKEN)) askToken();
+  else start();
+})();
