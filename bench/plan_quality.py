@@ -84,18 +84,6 @@ def fitted_bundle(path: Path, employees: int, seed: int):
 
 # --- one province ----------------------------------------------------------------------------
 
-def _chosen(pairs, moves) -> np.ndarray:
-    """The pairs of a plan document's moves (bool per pair of ``pairs.problem``)."""
-    from features import columns as c
-
-    p = pairs.problem
-    index = {(e, v): k for k, (e, v) in enumerate(zip(pairs.view[c.EMPLOYEE_ID][p.pair_employee].tolist(),
-                                                       pairs.vacancy_ids[p.pair_vacancy].tolist()))}
-    chosen = np.zeros(p.n_pairs, bool)
-    chosen[[index[(m.employee_id, m.position_id)] for m in moves]] = True
-    return chosen
-
-
 def _truth(pairs, oracle) -> tuple[np.ndarray, np.ndarray]:
     """True expected score and failure probability of every pair, from the oracle file."""
     import pandas as pd
@@ -162,13 +150,13 @@ def province_quality(path: Path, bundle, seed: int, employees: int) -> list[dict
     started = time.perf_counter()
     document = plan(context, served, round_, when, uncapped)
     plan_seconds = time.perf_counter() - started
-    chosen = {"plan": _chosen(pairs, document.moves), "greedy": greedy(problem)}
+    chosen = {"plan": pairs.chosen_by(document.moves), "greedy": greedy(problem)}
     capped = PlanSettings()
     capped_pairs = build_round(context, bundle, round_, when, capped, positions)
-    capped_chosen = _chosen(capped_pairs, plan(context, served, round_, when, capped).moves)
+    capped_chosen = capped_pairs.chosen_by(plan(context, served, round_, when, capped).moves)
     for name, weights in _variants().items():       # the same pairs, other values: plan and greedy of each
         settings = PlanSettings(outflow=OutflowCap(None), weights=weights)
-        chosen[f"plan_{name}"] = _chosen(pairs, plan(context, served, round_, when, settings).moves)
+        chosen[f"plan_{name}"] = pairs.chosen_by(plan(context, served, round_, when, settings).moves)
         values = pair_values(settings, pairs.performance, pairs.risk, pairs.preference_met, pairs.against_wish)
         chosen[f"greedy_{name}"] = greedy(replace(problem, pair_value=values))
     chosen["duk"] = greedy(replace(problem, pair_value=duk[problem.pair_employee]))

@@ -74,6 +74,15 @@ class RoundPairs:
     def employee_ids(self, employees: np.ndarray) -> np.ndarray:
         return self.view[c.EMPLOYEE_ID][employees]
 
+    def chosen_by(self, moves) -> np.ndarray:
+        """Bool per pair: the pairs of a plan's moves (anything with ``employee_id`` and
+        ``position_id``), e.g. to score a plan document against other values."""
+        pairs = [(m.employee_id, m.position_id) for m in moves]
+        index = _pair_index(self, pairs)
+        chosen = np.zeros(self.problem.n_pairs, bool)
+        chosen[[index[move] for move in pairs]] = True
+        return chosen
+
 
 def pair_values(settings: PlanSettings, perf: np.ndarray, risk: np.ndarray, preference_met: np.ndarray,
                 against_wish: np.ndarray) -> np.ndarray:

@@ -58,15 +58,6 @@ def truth(pairs: build.RoundPairs, oracle: pd.DataFrame) -> tuple[np.ndarray, np
     return joined[TRUE_EXPECTED_SCORE].to_numpy(float), joined[TRUE_FAILURE_PROB].to_numpy(float)
 
 
-def chosen_pairs(pairs: build.RoundPairs, moves) -> np.ndarray:
-    p = pairs.problem
-    index = {(e, v): k for k, (e, v) in enumerate(zip(pairs.view[c.EMPLOYEE_ID][p.pair_employee].tolist(),
-                                                       pairs.vacancy_ids[p.pair_vacancy].tolist()))}
-    chosen = np.zeros(p.n_pairs, bool)
-    chosen[[index[(m.employee_id, m.position_id)] for m in moves]] = True
-    return chosen
-
-
 def test_plan_beats_greedy_and_duk_on_the_true_expected_score_and_keeps_every_constraint(oracle_round):
     """Default outflow cap, key post guard and risk weight; the stated-wish terms are off, as
     the simulator's truth does not score them (with them on, the plan trades some expected
@@ -76,7 +67,7 @@ def test_plan_beats_greedy_and_duk_on_the_true_expected_score_and_keeps_every_co
     pairs = pairs_of(r, settings)
     problem = pairs.problem
     document = plan(r.context, ServedModel(r.bundle, "test", "0", ""), r.round, r.when, settings)
-    chosen = chosen_pairs(pairs, document.moves)
+    chosen = pairs.chosen_by(document.moves)
     assert check_assignment(problem, chosen) == []
     assert document.n_pairs == problem.n_pairs
 

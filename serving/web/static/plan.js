@@ -3,39 +3,10 @@
 // server (HTML fragments) or is set with textContent.
 (() => {
   "use strict";
-  const root = document.getElementById("planner");
-  const strings = JSON.parse(document.getElementById("strings").textContent);
-  const lang = root.dataset.lang;
-  const prefix = root.dataset.prefix;
-  const TOKEN = "mutasi.token";          // sessionStorage: forgotten when the tab closes
-  const REVIEWER = "mutasi.reviewer";    // localStorage: just a convenience
-  const $ = (selector, scope = document) => scope.querySelector(selector);
-  const $$ = (selector, scope = document) => Array.from(scope.querySelectorAll(selector));
+  const { root, strings, lang, REVIEWER, $, $$, call, begin } = window.mutasiPage("planner", () => start());
 
   const form = $("#round-form"), csv = $("#round-csv"), planBox = $("#plan");
   const errorBox = $("#plan-error"), errorText = $("#plan-error-text"), problemList = $("#plan-problems");
-
-  class Problem extends Error {
-    constructor(status, detail, field, problems) {
-      super(detail); this.status = status; this.field = field; this.problems = problems || [];
-    }
-  }
-
-  async function call(method, path, body) {
-    const headers = { Accept: "text/html, application/json" };
-    const token = sessionStorage.getItem(TOKEN);
-    if (token) headers.Authorization = "Bearer " + token;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await fetch(prefix + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (response.ok) return response;
-    let detail = response.statusText, field, problems;
-    try {
-      const problem = await response.json();
-      detail = problem.detail || detail; field = problem.field; problems = problem.problems;
-    } catch (_) { /* not JSON */ }
-    if (response.status === 401) askToken();
-    throw new Problem(response.status, detail, field, problems);
-  }
 
   function showError(error) {
     errorBox.hidden = !error;
@@ -52,18 +23,6 @@
       problemList.append(li);
     }
   }
-
-  function askToken() {
-    $("#token-bar").hidden = false;
-    $("#token").focus();
-  }
-
-  $("#token-bar").addEventListener("submit", (event) => {
-    event.preventDefault();
-    sessionStorage.setItem(TOKEN, $("#token").value.trim());
-    $("#token-bar").hidden = true;
-    start();
-  });
 
   // the plan's audit id in the address bar: a reload (or a shared link) reopens it
   function syncUrl(auditId) {
@@ -178,6 +137,5 @@
     if (reopen) show(() => call("GET", `/api/plans/${encodeURIComponent(reopen)}?lang=${lang}`));
   }
 
-  if (root.dataset.tokenRequired === "true" && !sessionStorage.getItem(TOKEN)) askToken();
-  else start();
+  begin();
 })();

@@ -2,53 +2,16 @@
 // Data text arrives either escaped by the server (HTML fragments) or is set with textContent.
 (() => {
   "use strict";
-  const root = document.getElementById("review");
-  const strings = JSON.parse(document.getElementById("strings").textContent);
-  const lang = root.dataset.lang;
-  const prefix = root.dataset.prefix;
-  const TOKEN = "mutasi.token";          // sessionStorage: forgotten when the tab closes
-  const REVIEWER = "mutasi.reviewer";    // localStorage: just a convenience
-  const $ = (selector, scope = document) => scope.querySelector(selector);
-  const $$ = (selector, scope = document) => Array.from(scope.querySelectorAll(selector));
+  const { root, strings, lang, REVIEWER, $, $$, call, begin } = window.mutasiPage("review", () => start());
 
   const search = $("#position-search"), list = $("#position-list"), chosen = $("#position-chosen");
   const positionId = $("#position-id"), asOf = $("#as-of"), topK = $("#top-k");
   const ranking = $("#ranking"), errorBox = $("#error");
 
-  class Problem extends Error {
-    constructor(status, detail, field) { super(detail); this.status = status; this.field = field; }
-  }
-
-  async function call(method, path, body) {
-    const headers = { Accept: "text/html, application/json" };
-    const token = sessionStorage.getItem(TOKEN);
-    if (token) headers.Authorization = "Bearer " + token;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await fetch(prefix + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (response.ok) return response;
-    let detail = response.statusText, field;
-    try { const problem = await response.json(); detail = problem.detail || detail; field = problem.field; } catch (_) { /* not JSON */ }
-    if (response.status === 401) askToken();
-    throw new Problem(response.status, detail, field);
-  }
-
   function showError(error) {
     errorBox.textContent = error ? `${strings.error}: ${error.message}` : "";
     errorBox.hidden = !error;
   }
-
-  function askToken() {
-    const bar = $("#token-bar");
-    bar.hidden = false;
-    $("#token").focus();
-  }
-
-  $("#token-bar").addEventListener("submit", (event) => {
-    event.preventDefault();
-    sessionStorage.setItem(TOKEN, $("#token").value.trim());
-    $("#token-bar").hidden = true;
-    start();
-  });
 
   // --- state in the address bar, so a reload (or a shared link) reopens the same view ---
   function syncUrl() {
@@ -226,6 +189,5 @@
     if (positionId.value) loadRanking();
   }
 
-  if (root.dataset.tokenRequired === "true" && !sessionStorage.getItem(TOKEN)) askToken();
-  else start();
+  begin();
 })();
