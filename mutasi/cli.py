@@ -362,6 +362,11 @@ def plan_cmd(data: DataOption,
         bad_round(exc)
     except RankingError as exc:
         fail(escape(f"{exc.field}: {exc}"), 2)
+    from serving.audit import AuditLog
+    from serving.planning.plan import settings_document
+
+    request = {"round_file": str(round_file), "as_of": as_of, "settings": settings_document(settings)}
+    plan.audit_id = AuditLog().record_plan("cli", request, plan.to_document())
     if as_json:
         print(plan.to_json())
     else:
@@ -419,8 +424,11 @@ def audit_log(limit: Annotated[int, typer.Option(help="Latest entries to show.")
               audit_db: Annotated[Path | None, typer.Option(help="Audit log database.")] = None,
               as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
               verify: Annotated[bool, typer.Option("--verify", help="Check the hash chain; exit 1 when broken.")]
+              = False,
+              plans: Annotated[bool, typer.Option("--plans", help="Round plans and their move decisions.")]
               = False) -> None:
-    """Read the audit log: rankings served and reviewers' decisions."""
+    """Read the audit log: rankings served and reviewers' decisions (or, with --plans, round
+    plans and the decisions on their moves)."""
     import json
 
     from serving.audit import AuditLog
@@ -431,6 +439,9 @@ def audit_log(limit: Annotated[int, typer.Option(help="Latest entries to show.")
         out.print(str(result), highlight=False, markup=False)
         if not result.ok:
             raise typer.Exit(1)
+        return
+    if plans:
+        show_plans(log, limit, as_json)
         return
     entries = log.rankings(limit, position)
     for entry in entries:
@@ -450,6 +461,29 @@ def audit_log(limit: Annotated[int, typer.Option(help="Latest entries to show.")
                             for d in e["decisions"])
         table.add_row(str(e["id"]), e["served_at"], who(e["caller"], e["peer"]), e["position_id"], e["as_of"],
                       f"v{e['model_version']}", ids, decided)
+    out.print(table)
+
+
+def show_plans(log, limit: int, as_json: bool) -> None:
+    """``mutasi audit-log --plans``: each recorded plan with its value and move decisions."""
+    import json
+
+    from rich.table import Table
+
+    entries = log.plans(limit)
+    for entry in entries:
+        entry["decisions"] = log.move_decisions(entry["id"])
+    if as_json:
+        print(json.dumps(entries, indent=1, ensure_ascii=False, default=str))
+        return
+    table = Table("id", "at", "caller", "plan_id", "as_of", "moves", "value / bound", "re-plans", "decisions")
+    for e in entries:
+        doc = e["document"]
+        decided = "; ".join(f"{d['decision']} {d['employee_id']}→{d['position_id']} by {d['reviewer']}"
+                            for d in e["decisions"])
+        table.add_row(str(e["id"]), e["at"], e["caller"], e["plan_id"], e["as_of"], str(len(doc["moves"])),
+                      f"{doc['objective']['value']:.3f} / {doc['objective']['bound']:.3f}",
+                      str(e["previous_id"] or ""), decided)
     out.print(table)
 
 

@@ -256,6 +256,10 @@ class AuditLog:
         rows = self._read("SELECT * FROM plans WHERE id = ?", (audit_id,))
         return _decode_plan(rows[0]) if rows else None
 
+    def plans(self, limit: int = 50) -> list[dict]:
+        """The latest recorded plans, newest first (request and document decoded)."""
+        return [_decode_plan(r) for r in self._read("SELECT * FROM plans ORDER BY id DESC LIMIT ?", (limit,))]
+
     def latest_plan(self, plan_id: str) -> dict | None:
         """The latest recorded plan with this ``plan_id`` (same data, model, round, settings, date)."""
         rows = self._read("SELECT * FROM plans WHERE plan_id = ? ORDER BY id DESC LIMIT 1", (plan_id,))

@@ -39,6 +39,11 @@ def test_json_is_the_only_thing_on_stdout(store, round_file):
     assert filled == doc["headcount"]
     assert {c["name"] for c in doc["constraints"]} >= {"max_outflow_per_unit", "priority"}
     assert "loading" in result.stderr
+    logged = subprocess.run([sys.executable, "-m", "mutasi.cli", "audit-log", "--plans", "--json"], env=store["env"],
+                            capture_output=True, text=True, timeout=120)
+    entries = {e["id"]: e for e in json.loads(logged.stdout)}
+    assert entries[doc["audit_id"]]["document"]["moves"] == doc["moves"]      # recorded as printed
+    assert entries[doc["audit_id"]]["caller"] == "cli"
 
 
 def test_out_writes_the_reports_and_the_announcement(store, round_file, tmp_path):
