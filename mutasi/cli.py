@@ -208,15 +208,20 @@ def audit(data: DataOption,
           tracking_uri: TrackingOption = None) -> None:
     """Fairness audit of a model version: selection and scoring rates by gender, age band and
     home region, impact ratios (four-fifths rule), error metrics by group. Exit 1 if it fails."""
-    import pandas as pd
 
     from features.io import DatasetError, load_dataset
     from features.names import AS_OF
     from features.snapshot import prepare_sources
     from features.timeline import default_as_of
     from models.store import MODEL_NAME, connect, load_bundle, model_uri
+    from serving.checks import as_of_date
+    from serving.errors import RankingError
     from training.fairness import FairnessSettings, run_audit
 
+    try:
+        day = as_of_date(as_of) if as_of else None      # the date window every door uses
+    except RankingError as exc:
+        fail(f"{exc.field}: {exc}", 2)
     quiet_libraries()
     try:
         dataset = load_dataset(data)
@@ -226,7 +231,7 @@ def audit(data: DataOption,
     uri = f"models:/{MODEL_NAME}/{model}" if model else model_uri()
     say(f"loading {uri}")
     bundle = load_bundle(uri)
-    when = pd.Timestamp(as_of) if as_of else default_as_of(dataset)
+    when = day if day is not None else default_as_of(dataset)
     preferred = None
     if oracle is not None:
         from training.evaluate import OracleError, read_oracle

@@ -224,3 +224,13 @@ def test_the_server_not_the_library_keeps_the_context_out_of_gc(tiny, tmp_path):
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_the_fairness_audit_refuses_a_date_outside_the_window_before_any_work(tiny_dir):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "mutasi.cli", "audit", "--data", str(tiny_dir),
+                             "--as-of", "99999-01-01"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "as_of" in result.stderr and "loading" not in result.stderr
