@@ -19,14 +19,16 @@ from serving.memory import freeze_serving
 from serving.middleware import BodyLimit, ErrorGuard, LoopbackHostOnly, SecurityHeaders
 from serving.planning.requests import AuditId, MoveDecisionIn, PlanRequest
 from serving.planning.service import (
+    AnnouncementFormat,
     decide_move,
     install_plan_handlers,
     plan_and_record,
+    plan_announcement,
     replan_and_record,
     stored_plan,
 )
 from serving.problems import install_handlers
-from serving.requests import RankingRequest, ranking_call
+from serving.requests import Lang, RankingRequest, ranking_call
 from serving.security import Caller, caller, require_token_beyond_loopback, tokens_from_env
 from serving.service import AppState, rank_and_record
 from serving.web.routes import mount_review
@@ -81,6 +83,16 @@ def plan_decision(audit_id: AuditId, body: MoveDecisionIn, request: Request,
                   who: Caller = Depends(caller)) -> JSONResponse:
     """Accept or reject one move of a recorded plan (the latest decision on a move counts)."""
     return JSONResponse(decide_move(state(request), audit_id, body, who), status_code=201)
+
+
+@router.get("/plans/{audit_id}/announcement")
+def plan_announcement_view(audit_id: AuditId, request: Request, lang: Lang = "id",
+                           format: AnnouncementFormat = "html",
+                           _who: Caller = Depends(caller)) -> Response:
+    """The public announcement of the plan's accepted moves: who moves where and why, in
+    plain words; no scores, no runners-up, no protected attributes."""
+    body, media_type = plan_announcement(state(request), audit_id, lang, format)
+    return Response(body, media_type=media_type)
 
 
 @router.post("/plans/{audit_id}/replan")

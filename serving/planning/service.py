@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import pandas as pd
 from fastapi import FastAPI, Request
@@ -24,6 +24,8 @@ from features.problems import ERROR, DatasetError
 from serving import as_round
 from serving.errors import RankingError
 from serving.limits import MAX_ECHO
+from serving.planning.announce import announcement, render_announcement_html, render_announcement_text
+from serving.planning.document import Plan
 from serving.planning.plan import plan
 from serving.planning.requests import (
     MoveDecisionIn,
@@ -34,7 +36,7 @@ from serving.planning.requests import (
     stored_request,
     with_settings,
 )
-from serving.planning.review import replan_settings
+from serving.planning.review import accepted_moves, replan_settings
 from serving.planning.settings import MAX_TIME_LIMIT_S
 from serving.problems import problem
 from serving.security import Caller
@@ -125,6 +127,25 @@ def stored_plan(state: AppState, audit_id: int) -> dict:
     entry = recorded_plan(state, audit_id)
     return {**_public(entry["document"], audit_id, entry["previous_id"]),
             "decisions": decisions_view(state.audit.move_decisions(audit_id))}
+
+
+AnnouncementFormat = Literal["html", "text", "json"]
+
+
+def plan_announcement(state: AppState, audit_id: int, lang: str, fmt: str) -> tuple[str, str]:
+    """The public announcement of a recorded plan's *accepted* moves, as (body, media
+    type); PlanError naming ``decisions`` while no move has been accepted."""
+    entry = recorded_plan(state, audit_id)
+    accepted = accepted_moves(state.audit.move_decisions(audit_id))
+    if not accepted:
+        raise PlanError("decisions", f"no move of plan {audit_id} has been accepted yet: nothing to announce")
+    document = Plan.model_validate({k: v for k, v in entry["document"].items() if k != "audit_id"})
+    ann = announcement(document, state.context, accepted, lang=lang)
+    if fmt == "json":
+        return ann.model_dump_json(), "application/json"
+    if fmt == "text":
+        return render_announcement_text(ann), "text/plain; charset=utf-8"
+    return render_announcement_html(ann), "text/html; charset=utf-8"
 
 
 def decide_move(state: AppState, audit_id: int, body: MoveDecisionIn, who: Caller) -> dict:

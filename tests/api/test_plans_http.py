@@ -109,6 +109,28 @@ def test_decisions_are_recorded_and_the_latest_per_move_counts(server, store):
     assert log.verify().ok
 
 
+def test_the_announcement_lists_only_accepted_moves_and_no_scores(server):
+    doc = post_plan(server, {"round": ROUND, "as_of": AS_OF, "max_outflow_per_unit": None}).json()
+    assert len(doc["moves"]) >= 2
+    url = f"{server}/v1/plans/{doc['audit_id']}/announcement"
+    assert_problem(httpx.get(url, timeout=60), 422, "decisions")           # nothing accepted yet
+    accepted, rejected = doc["moves"][:2]
+    assert decide(server, doc["audit_id"], accepted, "accept").status_code == 201
+    assert decide(server, doc["audit_id"], rejected, "reject").status_code == 201
+    shown = httpx.get(url, params={"format": "json", "lang": "en"}, timeout=60)
+    assert shown.status_code == 200, shown.text[:500]
+    moves = [(m["employee_id"], m["position_id"]) for m in shown.json()["moves"]]
+    assert moves == [(accepted["employee_id"], accepted["position_id"])]
+    page = httpx.get(url, timeout=60)
+    assert page.headers["content-type"].startswith("text/html")
+    assert accepted["employee_id"] in page.text and rejected["employee_id"] not in page.text
+    for runner in accepted["runners_up"]:
+        assert runner not in page.text
+    assert str(accepted["predicted_performance"]) not in page.text
+    text = httpx.get(url, params={"format": "text"}, timeout=60)
+    assert text.headers["content-type"].startswith("text/plain") and accepted["employee_id"] in text.text
+
+
 def test_replan_forbids_rejected_moves_and_keeps_accepted_ones(server, store):
     doc = post_plan(server, {"round": ROUND, "as_of": AS_OF}).json()
     by_post = {m["position_id"]: m for m in doc["moves"]}
