@@ -9,7 +9,7 @@ import pytest
 
 from serving.limits import MAX_BODY_BYTES, MAX_FILTER_IDS, MAX_ID_LENGTH, MAX_STANDARDS, MAX_TOP_K
 
-from api_helpers import POSITION, rank
+from api_helpers import POSITION, assert_problem, rank
 
 pytestmark = pytest.mark.api
 
@@ -23,12 +23,6 @@ def raw(url: str, text: str) -> httpx.Response:
                       timeout=60)
 
 
-def assert_problem(response: httpx.Response, status: int, field: str) -> dict:
-    assert response.status_code == status, response.text[:500]
-    assert response.headers["content-type"].startswith("application/problem+json")
-    problem = response.json()
-    assert problem["status"] == status and problem["field"] == field, problem
-    return problem
 
 
 def test_a_declared_oversized_body_is_413(server):

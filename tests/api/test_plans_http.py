@@ -15,6 +15,7 @@ from serving.audit import AuditLog
 from serving.limits import MAX_ID_LENGTH
 from serving.planning import service
 
+from api_helpers import assert_problem
 from servers import start_server
 
 pytestmark = pytest.mark.api
@@ -36,12 +37,6 @@ def decide(url: str, audit_id: int, move: dict, decision: str, **extra) -> httpx
     return httpx.post(f"{url}/v1/plans/{audit_id}/decisions", json=body, timeout=60)
 
 
-def assert_problem(response: httpx.Response, status: int, field: str) -> dict:
-    assert response.status_code == status, response.text[:500]
-    assert response.headers["content-type"].startswith("application/problem+json")
-    problem = response.json()
-    assert problem["status"] == status and problem["field"] == field, problem
-    return problem
 
 
 @pytest.fixture(scope="module")
