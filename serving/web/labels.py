@@ -128,6 +128,7 @@ UI: dict[str, tuple[str, str]] = {
     "accepted": ("diterima", "accepted"), "rejected": ("ditolak", "rejected"), "undecided": ("belum diputuskan",
                                                                                              "not decided"),
     "decision_col": ("Keputusan", "Decision"), "replan": ("Rencanakan ulang", "Re-plan"),
+    "announce": ("Unduh pengumuman (yang diterima)", "Download the announcement (accepted moves)"),
     "decided_counts": ("{accept} diterima · {reject} ditolak", "{accept} accepted · {reject} rejected"),
     "reviewer_required": ("Isi nama peninjau lebih dulu.", "Enter the reviewer's name first."),
     "row": ("baris", "row"), "column": ("kolom", "column"), "value": ("nilai", "value"),

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -34,7 +34,7 @@ from serving.champion import NoChampionError
 from serving.limits import MAX_QUERY_LENGTH
 from serving.planning import words
 from serving.planning.requests import AuditId, MoveDecisionIn, PagePlanIn, page_request
-from serving.planning.service import decide_move, plan_and_record, replan_and_record, stored_plan
+from serving.planning.service import decide_move, plan_and_record, plan_announcement, replan_and_record, stored_plan
 from serving.requests import DecisionIn, Id, Lang, ReviewRankingIn, review_call
 from serving.security import Caller, caller
 from serving.service import AppState, rank_and_record, record_decision
@@ -183,6 +183,14 @@ def show_plan(audit_id: AuditId, request: Request, lang: Lang = "id", _who: Call
 @router.post("/api/plans/{audit_id}/decisions", status_code=201)
 def decide_plan_move(audit_id: AuditId, body: MoveDecisionIn, request: Request, who: Caller = Depends(caller)):
     return JSONResponse(decide_move(state(request), audit_id, body, who), status_code=201)
+
+
+@router.get("/api/plans/{audit_id}/announcement", response_class=HTMLResponse)
+def plan_announcement_page(audit_id: AuditId, request: Request, lang: Lang = "id", _who: Caller = Depends(caller)):
+    """The announcement of the plan's accepted moves, as a self-contained HTML file."""
+    body, media_type = plan_announcement(state(request), audit_id, lang, "html")
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="pengumuman-mutasi-{audit_id}.html"'})
 
 
 @router.post("/api/plans/{audit_id}/replan", response_class=HTMLResponse)

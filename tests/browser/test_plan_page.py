@@ -8,6 +8,7 @@ not from the page itself.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -119,6 +120,13 @@ def test_plan_review_and_replan(sized, server, store, script_errors):
     expect(kept_row.locator(".decide-accept")).to_have_attribute("aria-pressed", "true")
     expect(dropped_row.locator(".decide-reject")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#plan-reviewer")).to_have_value("Rina (BKPSDM)")
+
+    # the public announcement: the accepted move only, saved as a file
+    with page.expect_download() as download:
+        page.click("#announce")
+    announced = Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename == f"pengumuman-mutasi-{audit_id}.html"
+    assert kept["employee_id"] in announced and dropped["employee_id"] not in announced
 
     # re-plan: the rejected move is not made again, the accepted one is kept
     page.click("#replan")

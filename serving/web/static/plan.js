@@ -130,6 +130,28 @@
     }
     $("#replan", plan).addEventListener("click", () =>
       show(() => call("POST", `/api/plans/${plan.dataset.auditId}/replan?lang=${lang}`)));
+    $("#announce", plan).addEventListener("click", () => announce(plan.dataset.auditId));
+  }
+
+  // the public announcement of the accepted moves, saved as a file (a plain link could not
+  // carry the bearer token)
+  async function announce(auditId) {
+    const status = $("#plan-status", planBox);
+    status.className = "status";
+    status.textContent = "";
+    try {
+      const blob = await (await call("GET", `/api/plans/${auditId}/announcement?lang=${lang}`)).blob();
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = `pengumuman-mutasi-${auditId}.html`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    } catch (error) {
+      status.className = "status failed";
+      status.textContent = `${strings.error}: ${error.message}` + (error.field ? ` (${error.field})` : "");
+    }
   }
 
   function start() {
