@@ -3,8 +3,8 @@ path, the value of each pair, and the reviewer's and the key posts' constraints.
 
 A round of thousands of posts against tens of thousands of employees has millions of
 pairs, so pools are not built one vacancy at a time as a ranking does. Eligibility is
-decided per vacancy from the cached employee masks and a few numbers of the post (the
-rules of :func:`features.candidates.candidate_pool`); the eligible pairs of many vacancies
+decided per vacancy by :class:`features.eligibility.PostEligibility` (the cached employee masks and the
+post's own rules, as :func:`features.candidates.candidate_pool` decides); the eligible pairs of many vacancies
 are then gathered into chunks of about ``CHUNK_ROWS`` rows, whose pair features come from
 one :func:`features.pairs.pair_features` call (a position id per row) and whose model
 matrix reuses each employee's encoded features. Each chunk is scored by
@@ -25,9 +25,9 @@ import pandas as pd
 
 from features import columns as c
 from features import snapshot as s
-from features.arrays import Columns, floats, objects
+from features.arrays import Columns, floats
 from features.candidates import candidate_pool
-from features.eligibility import EligibilityRules
+from features.eligibility import PostEligibility
 from features.pairs import (
     PREF_DOMAIN_MATCH,
     PREF_REGION_MATCH,
@@ -96,7 +96,7 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
                 settings: PlanSettings, positions: PositionTable, progress: Progress | None = None) -> RoundPairs:
     """Score every eligible pair of the round (and of the chain posts) into a PlanProblem."""
     view = context.snapshot_columns(when)
-    eligibility = Eligibility(view, context.employee_masks(when, settings.rules), settings.rules)
+    eligibility = PostEligibility(view, context.employee_masks(when, settings.rules), settings.rules)
     unit_of_post = _unit_of_post(context, round_)
     unit_ids = np.array(sorted(set(context.dataset.units[c.UNIT_ID])), dtype=object)
     employee_unit, staff = _employee_units(view, unit_of_post, unit_ids)
@@ -149,37 +149,6 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
     pairs = RoundPairs(problem, view, positions, vacancy_ids_arr, vacancy_units, np.array(rows, np.int64),
                        unit_ids, staff, perf, risk, pref, unwilling, np.array(n_excluded, np.int64))
     return _with_reviewer_and_guard(pairs, context, round_, settings)
-
-
-class Eligibility:
-    """Who is eligible for a post, decided from the employee masks the context caches and
-    the post's own rules (holds the post, grade and education below its minimum): the
-    same rules, in the same terms, as :func:`features.eligibility.position_reasons`."""
-
-    def __init__(self, view: Columns, employee_masks: dict[str, np.ndarray], rules: EligibilityRules):
-        free = np.ones(len(view), bool)
-        for mask in employee_masks.values():
-            free &= ~np.asarray(mask, dtype=bool)
-        self.free = free
-        self.rules = rules
-        codes, posts = pd.factorize(objects(view, s.CURRENT_POSITION_ID), use_na_sentinel=True)
-        self.post_code = codes.astype(np.int64)                     # -1: no post
-        self.code_of = {p: k for k, p in enumerate(np.asarray(posts, dtype=object).tolist())}
-        self.grade = floats(view, s.GRADE_RANK)
-        self.education = floats(view, s.EDUCATION_RANK)
-
-    def rows(self, positions: PositionTable, position_ids: np.ndarray):
-        """For each post in turn, the eligible employee rows (ascending)."""
-        target = positions.columns_for(position_ids, ("min_grade_rank", "min_education_rank"))
-        min_grade = target["min_grade_rank"].astype("float64")
-        min_education = target["min_education_rank"].astype("float64")
-        for k, pid in enumerate(position_ids.tolist()):
-            ok = self.free & (self.post_code != self.code_of.get(pid, -2))
-            if self.rules.check_grade:
-                ok &= self.grade >= min_grade[k]
-            if self.rules.check_education:
-                ok &= self.education >= min_education[k]
-            yield np.flatnonzero(ok)
 
 
 class RowsOf(Columns):
