@@ -8,7 +8,6 @@ one ordering of scores (ties keep the input order), so an audited top list and a
 ranking of the same pool are the same list.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,19 +53,7 @@ def rank_order(score: np.ndarray, top_k: int | None = None) -> np.ndarray:
 def score_candidates(bundle: RankerBundle, frame, policy: ScorePolicy = DEFAULT_POLICY) -> ScoredCandidates:
     """Both models and the policy score for each row of ``frame`` (a DataFrame or
     ``Columns`` holding the model's feature columns)."""
-    return score_candidate_frames(bundle, (frame,), policy)
-
-
-def score_candidate_frames(bundle: RankerBundle, frames: Sequence, policy: ScorePolicy = DEFAULT_POLICY
-                           ) -> ScoredCandidates:
-    """:func:`score_candidates` of several frames at once (their rows in order): one model
-    call for many small pools, as a round plan scores them."""
-    matrices = [bundle.matrix(frame) for frame in frames]
-    if not matrices:
-        x = np.empty((0, len(bundle.spec.features)))
-    else:
-        x = matrices[0] if len(matrices) == 1 else np.concatenate(matrices)
-    return score_matrix(bundle, x, policy)
+    return score_matrix(bundle, bundle.matrix(frame), policy)
 
 
 def score_matrix(bundle: RankerBundle, x: np.ndarray, policy: ScorePolicy = DEFAULT_POLICY, *,

@@ -61,7 +61,6 @@ class RoundPairs:
     positions: PositionTable        # the dataset's posts and the round's ad-hoc ones
     vacancy_ids: np.ndarray         # position_id of each vacancy index
     vacancy_units: np.ndarray       # unit_id of each vacancy
-    vacancy_rows: np.ndarray        # 1-based round-file row, 0 for a chain post
     unit_ids: np.ndarray            # unit_id of each unit index
     staff: np.ndarray               # employees holding a post in each unit
     performance: np.ndarray         # per pair
@@ -70,9 +69,6 @@ class RoundPairs:
     against_wish: np.ndarray        # bool per pair: relocation against a stated unwillingness
     n_excluded: np.ndarray          # per vacancy: employees not eligible
     key_post: np.ndarray = None     # bool per vacancy: JPT, administrator or strategic
-
-    def employee_ids(self, employees: np.ndarray) -> np.ndarray:
-        return self.view[c.EMPLOYEE_ID][employees]
 
     def chosen_by(self, moves) -> np.ndarray:
         """Bool per pair: the pairs of a plan's moves (anything with ``employee_id`` and
@@ -104,7 +100,6 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
     vacancy_ids = [v.position_id for v in round_.vacancies]
     headcount = [v.headcount for v in round_.vacancies]
     priority = [v.priority for v in round_.vacancies]
-    rows = [v.row for v in round_.vacancies]
     opened_by, depth = [-1] * len(vacancy_ids), [0] * len(vacancy_ids)
     n_excluded: list[int] = []
     scorer = PairScorer(view, positions, bundle, chunk_rows=CHUNK_ROWS)
@@ -132,7 +127,6 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
                 vacancy_ids.append(view[s.CURRENT_POSITION_ID][e])
                 headcount.append(1)
                 priority.append(lowest)
-                rows.append(0)
                 opened_by.append(int(e))
                 depth.append(d + 1)
         scorer.flush()
@@ -146,8 +140,8 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
         pair_employee, pair_vacancy, pair_values(settings, perf, risk, pref, unwilling),
         np.array(headcount, np.int64), np.array(priority, np.int64), employee_unit, caps,
         opened_by=np.array(opened_by, np.int64), depth=np.array(depth, np.int64))
-    pairs = RoundPairs(problem, view, positions, vacancy_ids_arr, vacancy_units, np.array(rows, np.int64),
-                       unit_ids, staff, perf, risk, pref, unwilling, np.array(n_excluded, np.int64))
+    pairs = RoundPairs(problem, view, positions, vacancy_ids_arr, vacancy_units, unit_ids, staff, perf, risk, pref,
+                       unwilling, np.array(n_excluded, np.int64))
     return _with_reviewer_and_guard(pairs, context, round_, settings)
 
 

@@ -20,7 +20,6 @@ from features.pairs import pair_features
 from features.round import Round, positions_with_round
 from models.scoring import score_candidates
 from serving.champion import ServedModel
-from serving.checks import as_of_date
 from serving.context import ServingContext
 from serving.errors import RankingError
 from serving.explain import contributions, explain_rows
@@ -39,11 +38,14 @@ from serving.planning.greedy import greedy
 from serving.planning.problem import NO_CAP, Solution, objective
 from serving.planning.settings import PlanSettings, check_settings
 from serving.planning.solver import PlanInfeasible, solve
+from serving.ranking import resolve_as_of
 from serving.result import ModelInfo
 
 DEFAULT_RULES = EligibilityRules()
 RULES_NAME = "contract"
 RULES_VERSION = "1"
+# what PlanInfeasible.indices count, by the constraint it names (see its docstring)
+INDEX_KIND = {"fixed_moves": "employee", "max_outflow_per_unit": "unit"}
 
 
 def rules_label(rules: EligibilityRules) -> str:
@@ -58,7 +60,7 @@ def plan(context: ServingContext, served: ServedModel, round_: Round, as_of=None
          settings: PlanSettings = PlanSettings(), progress: Progress | None = None) -> Plan:
     """The plan document of a round."""
     check_settings(settings)
-    when = context.default_as_of if as_of is None else as_of_date(as_of)
+    when = resolve_as_of(context, as_of)
     positions = positions_with_round(context.positions, context.dataset, round_)
     pairs = build_round(context, served.bundle, round_, when, settings, positions, progress)
     problem = pairs.problem
@@ -117,12 +119,12 @@ def _stage(progress: Progress | None, name: str) -> None:
 
 def _infeasible_message(exc: PlanInfeasible, pairs: RoundPairs) -> str:
     """The solver's message with employee, vacancy and unit ids in place of indices."""
-    names = {"employee": pairs.view[c.EMPLOYEE_ID], "vacancy": pairs.vacancy_ids, "unit": pairs.unit_ids}
+    kind = INDEX_KIND.get(exc.constraint, "vacancy")
+    ids = {"employee": pairs.view[c.EMPLOYEE_ID], "vacancy": pairs.vacancy_ids, "unit": pairs.unit_ids}[kind]
     words = str(exc)
-    for kind, ids in names.items():
-        for i in getattr(exc, "indices", ()) or ():
-            if 0 <= i < len(ids):
-                words = words.replace(f"{kind} index {i}", f"{kind} {ids[i]}").replace(f"{kind} {i} ", f"{kind} {ids[i]} ")
+    for i in exc.indices:
+        if 0 <= i < len(ids):
+            words = words.replace(f"{kind} index {i}", f"{kind} {ids[i]}").replace(f"{kind} {i} ", f"{kind} {ids[i]} ")
     return words
 
 
