@@ -19,3 +19,11 @@ ORACLE_TRANSFERS_FILE = "oracle_transfers.parquet"
 SIMULATION_MANIFEST_FILE = "simulation.json"
 TRUE_EXPECTED_SCORE = "true_expected_score"
 TRUE_FAILURE_PROB = "true_failure_prob"
+
+# historical pools and the selection (propensity) model (issue 13)
+CHOSEN = "chosen"                    # this candidate was the one appointed in the logged history
+POOL_SIZE = "pool_size"              # eligible candidates of the event's whole pool (the chosen included)
+SAMPLE_WEIGHT = "sample_weight"      # how many pool members a sampled row stands for (1 for the chosen)
+PROPENSITY = "propensity"            # P(this candidate is the one chosen | the whole pool), selection model
+REPLICATE = "replicate"              # a simulated logged choice's replicate number (oracle log)
+ORACLE_LOG_FILE = "oracle_log.parquet"   # simulated logged choices on the oracle's vacancies
