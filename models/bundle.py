@@ -1,5 +1,7 @@
 """The fitted ranker: both boosters, the risk calibration, the feature spec, the training
-catalog and the estimated effect of trainings, saved as plain files in one directory.
+catalog, the estimated effect of trainings and the fair top-list setting
+(:class:`~models.fair.FairRanking`: the version is served and audited with it), saved as
+plain files in one directory.
 
 Nothing here imports MLflow: :mod:`models.pyfunc` wraps a bundle for the registry, and
 serving uses the bundle directly.
@@ -13,12 +15,14 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from models.fair import OFF, FairRanking
 from models.spec import FeatureSpec
 
 POOLED_UPLIFT = "*"             # uplift key of the estimate pooled over all competencies
 PERFORMANCE_MODEL = "performance"
 RISK_MODEL = "risk"
 SCORE_MIN, SCORE_MAX = 1.0, 5.0
+FAIR_FILE = "fair_ranking.json"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class RankerBundle:
     catalog: pd.DataFrame                       # training_catalog table used for recommendations
     uplift: dict[str, float] = field(default_factory=dict)   # level gained per training, by code
     metadata: dict = field(default_factory=dict)
+    fair: FairRanking = OFF                     # how its top lists are served (and audited)
 
     def uplift_for(self, code: str) -> float:
         """Level gained per training developing ``code`` (the pooled estimate if unknown)."""
@@ -81,6 +86,7 @@ class RankerBundle:
         self.catalog.to_csv(path / "training_catalog.csv", index=False)
         (path / "uplift.json").write_text(json.dumps(self.uplift, indent=1, sort_keys=True))
         (path / "metadata.json").write_text(json.dumps(self.metadata, indent=1, default=str))
+        (path / FAIR_FILE).write_text(json.dumps(self.fair.to_dict(), indent=1))
         return path
 
     @classmethod
@@ -98,4 +104,7 @@ class RankerBundle:
             catalog=catalog,
             uplift=json.loads((path / "uplift.json").read_text()),
             metadata=json.loads((path / "metadata.json").read_text()),
+            # a bundle saved before fair top lists existed serves the plain order
+            fair=FairRanking.from_dict(json.loads((path / FAIR_FILE).read_text())) if (path / FAIR_FILE).exists()
+            else OFF,
         )

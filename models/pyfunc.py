@@ -2,7 +2,10 @@
 
 Logged with the ``features`` and ``models`` packages as code, so the registered model is
 self-contained: any pyfunc client gets predicted performance and adjustment risk for a
-frame of feature columns. Importing this module imports MLflow.
+frame of feature columns. The bundle carries the version's fair top-list setting
+(``fair_ranking.json``, also in the model's metadata): the pyfunc predicts per row and
+orders nothing; whoever orders a pool should apply :func:`models.fair.fair_order` with it,
+as serving and the audit do. Importing this module imports MLflow.
 """
 
 from pathlib import Path
@@ -42,4 +45,5 @@ def log_bundle(bundle_dir: str, sample: pd.DataFrame, code_paths: list[str]):
         artifacts={BUNDLE_ARTIFACT: bundle_dir},
         code_paths=code_paths, signature=infer_signature(inputs, outputs),
         input_example=inputs.head(3),
+        metadata={"fair_ranking": bundle.fair.to_dict()},    # how the version orders top lists when served
     )

@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from mutasi.policies_cli import evaluate_policies
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="mutasi: recommendation and risk model for ASN transfers.")
 err = Console(stderr=True)
@@ -60,19 +62,33 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
              seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
              fmt: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
              vacancies: Annotated[int, typer.Option(help="Held-out vacancies in the oracle.")] = 40,
+             selection_bias: Annotated[float, typer.Option(
+                 help="How strongly past appointments followed managers' preferences (0 = at random, "
+                      "1 = default, 2 = twice as strong).")] = 1.0,
+             logged_replicates: Annotated[int, typer.Option(
+                 help="Also write this many simulated logged choices per held-out vacancy "
+                      "(oracle_log.parquet, for checking off-policy evaluation).")] = 0,
              force: Annotated[bool, typer.Option(help="Replace an existing directory.")] = False) -> None:
     """Simulate a province and write a contract dataset with its oracle file."""
-    from features.names import ORACLE_VACANCIES_FILE
+    import math
+
+    from features.names import ORACLE_LOG_FILE, ORACLE_VACANCIES_FILE
     from simulator import simulate as run
     from simulator import write_simulation
 
     if fmt not in ("parquet", "csv"):
         fail(f"--format must be parquet or csv, not {fmt!r}")
+    if not (math.isfinite(selection_bias) and selection_bias >= 0):
+        fail(f"--selection-bias must be a number >= 0, not {selection_bias}")
+    if logged_replicates < 0:
+        fail(f"--logged-replicates must be >= 0, not {logged_replicates}")
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         fail(f"{out_dir} exists and is not empty (use --force to replace it)")
-    say(f"simulating {employees:,} employees, seed {seed}")
-    sim = run(n_employees=employees, seed=seed, n_vacancies=vacancies)
-    path = write_simulation(sim, out_dir, fmt=fmt, progress=say)
+    say(f"simulating {employees:,} employees, seed {seed}, selection bias {selection_bias:g}")
+    sim = run(n_employees=employees, seed=seed, n_vacancies=vacancies, selection_bias=selection_bias)
+    path = write_simulation(sim, out_dir, fmt=fmt, progress=say, logged_replicates=logged_replicates)
+    if logged_replicates > 0:
+        say(f"logged choices with realised outcomes: {path / ORACLE_LOG_FILE}")
     say(f"held-out vacancies with their truth: {path / ORACLE_VACANCIES_FILE} "
         f"(evaluate on them with `mutasi train --data {path} --oracle {path / ORACLE_VACANCIES_FILE}`)")
 
@@ -110,9 +126,26 @@ def train(data: DataOption,
               help="Give champion even if the fairness audit fails; the reason is recorded.")] = None,
           oracle: Annotated[Path | None, typer.Option(
               help="The simulator's oracle_vacancies.parquet: also evaluate on its held-out vacancies.",
-              exists=True, dir_okay=False)] = None):
+              exists=True, dir_okay=False)] = None,
+          tune: Annotated[int, typer.Option(
+              "--tune", min=0, help="First search N Optuna trials on the temporal validation split, "
+                                    "then fit with the best parameters (logged as nested runs).")] = 0,
+          tune_timeout: Annotated[float, typer.Option(
+              help="Start no tuning trial after this many seconds.")] = 1800.0,
+          params: Annotated[Path | None, typer.Option(
+              "--params", help="A tuning/best_params.json of an earlier run: fit with it, no search.",
+              exists=True, dir_okay=False)] = None,
+          fair_threshold: Annotated[float, typer.Option(
+              help="Serve fair top-10 lists: every gender, age band and home region group near its share of "
+                   "the pool (impact ratio >= T, at the smallest loss of score); saved with the version, served "
+                   "and audited with it. 0 serves the plain order.", min=0.0, max=1.0)] = 0.8,
+          selection_correction: Annotated[str, typer.Option(
+              help="Correct for the history's selection: none, ipw (inverse-propensity weights from a "
+                   "selection model over the historical pools) or dr (the plain model plus an IPW-weighted "
+                   "residual correction); the uncorrected model is evaluated beside it.")] = "none"):
     """Validate, build the training table, train, evaluate, audit, log to MLflow and register."""
     from features.io import DatasetError
+    from models.fair import FairRanking
     from training.evaluate import OracleError
     from training.fairness import FairnessSettings
     from training.fit import FitSettings
@@ -122,9 +155,16 @@ def train(data: DataOption,
 
     quiet_libraries()
     try:
-        result = run(data, experiment=experiment, tracking_uri=tracking_uri, settings=FitSettings(seed=seed),
+        settings = FitSettings(seed=seed, selection_correction=selection_correction)
+    except ValueError as exc:
+        fail(f"--selection-correction: {exc}")
+    if params is not None:
+        settings = tuned_settings(settings, params, tune)
+    try:
+        result = run(data, experiment=experiment, tracking_uri=tracking_uri, settings=settings,
                      progress=say, fairness=FairnessSettings(min_impact_ratio=min_impact_ratio),
-                     force_champion=force_champion, oracle=oracle)
+                     force_champion=force_champion, oracle=oracle, tune=tune, tune_timeout=tune_timeout,
+                     fair=FairRanking(threshold=fair_threshold))
     except (DatasetError, OracleError) as exc:
         fail(str(exc))
     for line in summary_lines(result.evaluation):
@@ -133,6 +173,22 @@ def train(data: DataOption,
               highlight=False, markup=False)
     out.print(outcome_line(result), highlight=False, markup=False)
     return result
+
+
+def tuned_settings(settings, params: Path, tune: int):
+    """``settings`` with the parameters of a ``best_params.json`` (``--params``)."""
+    from dataclasses import replace
+
+    from training.tune import load_params
+
+    if tune:
+        fail("--params reuses earlier tuned parameters and --tune searches new ones: give one of them")
+    try:
+        values = load_params(params)
+    except ValueError as exc:
+        fail(str(exc))
+    say("parameters from " + str(params) + ": " + ", ".join(f"{k} {v:.4g}" for k, v in values.items()))
+    return replace(settings, **values)
 
 
 @app.command("models")
@@ -242,8 +298,11 @@ def audit(data: DataOption,
             fail(str(exc))
         if (truth[AS_OF] == when).any():
             preferred = list(truth["position_id"].unique())
+    else:
+        truth = None
     settings = FairnessSettings(top_k=top_k, min_impact_ratio=min_impact_ratio, max_positions=positions)
-    report = run_audit(bundle, dataset, prepare_sources(dataset), when, settings, positions=preferred)
+    report = run_audit(bundle, dataset, prepare_sources(dataset), when, settings, positions=preferred,
+                       truth=truth if preferred else None)
     out.print(report.to_markdown(), highlight=False, markup=False)
     if output:
         output.mkdir(parents=True, exist_ok=True)
@@ -285,6 +344,13 @@ def rank_cmd(data: DataOption,
         from mutasi.render import render_ranking
 
         render_ranking(document, out, lang)
+        fair = document.get("fair_ranking") or {}
+        if fair.get("applied"):
+            changed = (f"entered the top {fair['top_k']}: {', '.join(fair['entered'])}; left it: "
+                       f"{', '.join(fair['left'])}; score given up {fair['score_given_up']:.3f}"
+                       if fair["binding"] else "the plain top list already met the bounds")
+            say(f"fair top-{fair['top_k']} list (impact ratio >= {fair['threshold']:g}): {changed}"
+                + (f"; relaxed: {', '.join(fair['relaxed'])}" if fair["relaxed"] else ""))
 
 
 @app.command("plan")
@@ -512,15 +578,12 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Where the simulate
         simulate(out_dir, employees=employees, seed=seed, fmt="parquet", vacancies=40, force=True)
     else:
         say(f"reusing the simulated province in {out_dir}")
-    from training.registry import Decision
-
     result = train(out_dir, experiment="mutasi", tracking_uri=tracking_uri, seed=seed,
                    oracle=out_dir / ORACLE_VACANCIES_FILE)
-    if result.decision is Decision.REFUSED_BY_AUDIT:
-        say("the fairness audit failed (see fairness/audit.md in the run): in a real deployment a person "
-            "decides; the demo overrides it with a recorded reason")
-        promote(result.version, reason="demo on a simulated province: disparities reviewed in the audit",
-                force=True, tracking_uri=tracking_uri)
+    if not result.decision.takes_champion:
+        # no forced promotion: the version serves fair top lists and is judged as it serves them
+        say(f"version {result.version} did not become champion ({result.decision}): see fairness/audit.md "
+            f"in run {result.run_id}")
     import pandas as pd
 
     vacancies = pd.read_parquet(out_dir / ORACLE_VACANCIES_FILE)
@@ -552,6 +615,9 @@ def demo_round(out_dir: Path, positions: list[str]) -> Path:
     path = out_dir.parent / "demo-round.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
+
+
+app.command("evaluate-policies")(evaluate_policies)     # the command lives in mutasi/policies_cli.py
 
 
 if __name__ == "__main__":

@@ -30,7 +30,8 @@ def _trainings(candidate: dict) -> str:
     recs = candidate["training_recommendations"]
     if not recs:
         return candidate.get("recommendation_note") or ""
-    return "\n".join(f"{r['name']} ({r['expected_risk_change']:+.3f})" for r in recs)
+    return "\n".join(f"{r['name']} ({r['expected_risk_change']:+.3f})"
+                     + (f"\n  {r['assumption']}" if r.get("assumption") else "") for r in recs)
 
 
 def render_ranking(doc: dict, console: Console, lang: str = "id") -> None:

@@ -3,7 +3,13 @@ web page) calls.
 
 Flow: snapshot of every employee at the as-of date (cached per date) → contract
 eligibility and pool filters → pair features of the eligible → both models → policy
-score → explanations and training recommendations for the rows returned only.
+score → the served order (:func:`served_order`: the plain order, or the fair top list of
+the version's :class:`~models.fair.FairRanking`) → explanations and training
+recommendations for the rows returned only.
+
+Protected attributes (:func:`features.protected.pool_groups`) are read only when the
+version serves fair top lists, and only as constraints on who fills the top list: no
+score changes.
 """
 
 from dataclasses import dataclass, field
@@ -18,7 +24,9 @@ from features.candidates import CandidatePool, candidate_pool
 from features.eligibility import EligibilityRules
 from features.geo import haversine_km
 from features.pairs import DISTANCE_KM, PositionTable
+from features.protected import pool_groups
 from models.bundle import RankerBundle
+from models.fair import FairOrder, fair_order
 from models.policy import ScorePolicy
 from models.scoring import ScoredCandidates, score_candidates
 from serving.champion import ServedModel
@@ -28,7 +36,7 @@ from serving.errors import RankingError, quoted
 from serving.explain import base_values, contributions, explain_rows
 from serving.pool import PoolFilter
 from serving.recommend import recommend
-from serving.result import Candidate, Excluded, ModelInfo, Ranking
+from serving.result import Candidate, Excluded, FairRankingInfo, ModelInfo, Ranking
 
 DEFAULT_MIN_GRADE = "III/a"         # an ad-hoc vacancy's minimums when the caller gives none
 DEFAULT_MIN_EDUCATION = "s1"
@@ -122,6 +130,23 @@ def score_pool(context: ServingContext, bundle: RankerBundle, positions: Positio
     return ScoredPool(pool, score_candidates(bundle, pool.frame, options.policy))
 
 
+def served_order(context: ServingContext, bundle: RankerBundle, scored_pool: ScoredPool, position_id: str,
+                 when: pd.Timestamp) -> FairOrder:
+    """The order the version serves for one scored pool: its fair top list when it has a
+    fair setting on (groups at ``when``, bounds seeded by ``position_id``), else the plain order."""
+    employees = scored_pool.pool.candidates[c.EMPLOYEE_ID]
+    groups = pool_groups(context.dataset, employees, when) if bundle.fair.enabled else {}
+    return fair_order(scored_pool.scored.score, groups, bundle.fair, key=position_id)
+
+
+def fair_info(fair: FairOrder, threshold: float, employees: np.ndarray) -> FairRankingInfo:
+    """The ranking document's ``fair_ranking`` field."""
+    ids = np.asarray(employees, dtype=object)
+    return FairRankingInfo(applied=fair.applied, threshold=threshold, top_k=fair.top_k, binding=fair.binding,
+                           entered=[str(e) for e in ids[fair.entered]], left=[str(e) for e in ids[fair.left]],
+                           score_given_up=round(fair.score_given_up, 4), relaxed=list(fair.relaxed))
+
+
 def rank(context: ServingContext, served: ServedModel, position_id: str, as_of=None,
          options: RankingOptions = RankingOptions(), vacancy: Vacancy | None = None) -> Ranking:
     """The ranking document for one vacancy."""
@@ -134,7 +159,8 @@ def rank(context: ServingContext, served: ServedModel, position_id: str, as_of=N
     pool, scored = scored_pool.pool, scored_pool.scored
     view, reasons, cand, frame, x = pool.view, pool.reasons, pool.candidates, pool.frame, scored.matrix
     perf, risk, score = scored.performance, scored.risk, scored.score
-    top = scored.order(options.top_k)
+    fair = served_order(context, bundle, scored_pool, pid, when)
+    top = fair.order[: options.top_k]
     if len(top):            # nothing to explain when nobody is eligible
         contrib = contributions(bundle, x[top])
         explanations = explain_rows(bundle, frame.take(top), contrib, options.lang, options.explanations_per_target)
@@ -159,4 +185,4 @@ def rank(context: ServingContext, served: ServedModel, position_id: str, as_of=N
         position_id=pid, as_of=when.date(), model=ModelInfo(name=served.name, version=served.version,
                                                             run_id=served.run_id),
         candidates=candidates, excluded=excluded, n_eligible=len(cand), policy=options.policy.describe(),
-        language=options.lang)
+        language=options.lang, fair_ranking=fair_info(fair, bundle.fair.threshold, cand[c.EMPLOYEE_ID]))

@@ -7,6 +7,12 @@ competency it develops raised by the estimated uplift per training, its hours ad
 pair features are recomputed by the same code as always, and both models re-score it,
 all candidates and trainings in one batch. Sorted by the change in adjustment risk;
 trainings that would not lower it are dropped, and a note says when none helps.
+
+The expected changes hold only if the training raises the competencies as much as it
+did, on average, for similar employees (the bundle's uplift, see ``training.uplift``):
+every recommendation carries the levels the re-scoring assumed (``assumed_uplift``) and
+says so in words (``assumption``, also closing its ``reason``). A competency never
+assessed is not raised: only the training's hours enter for it.
 """
 
 from collections.abc import Callable
@@ -24,7 +30,7 @@ from features.snapshot import catalog_codes
 from models.bundle import RankerBundle
 from models.scoring import score_candidates
 from serving.result import TrainingRecommendation
-from serving.texts import competency_name, number
+from serving.texts import competency_name, number, uplift_assumption
 
 MIN_EFFECT = 0.001      # a change in risk smaller than this is "no effect"
 
@@ -110,8 +116,9 @@ def recommend(bundle: RankerBundle, rows: Columns, positions: PositionTable, pos
     gapped = assessed < required                                   # NaN compares False: never assessed
     relevant = (gapped.astype(int) @ catalog.membership.T.astype(int)) > 0     # rows x trainings
     owner, training_index = np.nonzero(relevant)
+    gains = {code: float(bundle.uplift_for(code)) for code in codes}    # what the re-scoring assumes
     if len(owner):
-        variants = what_if(rows.take(owner), catalog, training_index, bundle.uplift_for)
+        variants = what_if(rows.take(owner), catalog, training_index, gains.__getitem__)
         features = pair_features(variants, positions, np.full(len(variants), position_id, dtype=object))
         scored = score_candidates(bundle, variants.merge(features))
         perf, risk = scored.performance, scored.risk
@@ -125,11 +132,15 @@ def recommend(bundle: RankerBundle, rows: Columns, positions: PositionTable, pos
                 continue
             t = training_index[k]
             developed = [code for j, code in enumerate(codes) if catalog.membership[t, j] and code in shortfall]
+            assumed = {code: gains[code] for j, code in enumerate(codes)
+                       if catalog.membership[t, j] and not np.isnan(assessed[i, j])}   # levels it raised
+            assumption = uplift_assumption(assumed, lang)
             recs.append(TrainingRecommendation(
                 training_code=str(catalog.training_codes[t]), name=str(catalog.names[t]),
-                reason=_reason(developed, shortfall, lang), expected_risk_change=round(change, 4),
+                reason=f"{_reason(developed, shortfall, lang)}. {assumption}", expected_risk_change=round(change, 4),
                 expected_performance_change=round(float(perf[k] - base_perf[i]), 4), competencies=developed,
-                hours=None if np.isnan(catalog.hours[t]) else float(catalog.hours[t])))
+                hours=None if np.isnan(catalog.hours[t]) else float(catalog.hours[t]),
+                assumed_uplift=assumed, assumption=assumption))
         recs.sort(key=lambda r: (r.expected_risk_change, -r.expected_performance_change))
         results.append((recs[:top], None if recs else _note(bool(shortfall), lang)))
     return results

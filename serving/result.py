@@ -30,6 +30,9 @@ class TrainingRecommendation(BaseModel):
     expected_performance_change: float = 0.0
     competencies: list[str] = Field(default_factory=list)
     hours: float | None = None
+    assumed_uplift: dict[str, float] = Field(default_factory=dict, description="Level each assessed competency "
+                                             "was raised by in the re-scoring (estimated from similar employees)")
+    assumption: str = Field("", description="The assumption behind the expected changes, in words")
 
 
 class Candidate(BaseModel):
@@ -54,6 +57,19 @@ class Excluded(TypedDict):
     reasons: list[str]
 
 
+class FairRankingInfo(BaseModel):
+    """How the fair top-list constraint of the served version shaped this list (extra field)."""
+
+    applied: bool = Field(description="the version serves fair top lists and the pool is larger than top_k")
+    threshold: float = Field(description="impact ratio aimed at in every top-k (0: off)")
+    top_k: int = Field(description="length of the constrained top list")
+    binding: bool = Field(False, description="the constrained top list differs from the plain one")
+    entered: list[str] = Field(default_factory=list, description="employees in the top list only because of it")
+    left: list[str] = Field(default_factory=list, description="employees the plain order had in the top list")
+    score_given_up: float = Field(0.0, description="sum of policy scores of the plain top list minus this one")
+    relaxed: list[str] = Field(default_factory=list, description="bounds relaxed because they could not all hold")
+
+
 class Ranking(BaseModel):
     model_config = ConfigDict(protected_namespaces=())
 
@@ -65,6 +81,7 @@ class Ranking(BaseModel):
     n_eligible: int = 0
     policy: str = ""
     language: Literal["id", "en"] = "id"
+    fair_ranking: FairRankingInfo | None = None
     audit_id: int | None = Field(None, description="Entry of the audit log that recorded this ranking")
 
     def to_document(self) -> dict:

@@ -196,3 +196,24 @@ def labelled(feature: str) -> bool:
     return (feature in p.GAP_COLUMNS or feature in FLAGS or feature in TEMPLATES or feature in {
         p.TECH_GAP, s.LAST_SCORE, s.PREV_SCORE, s.LAST_WORK_RESULT, s.LAST_WORK_BEHAVIOR, s.GRADE_RANK,
         s.EDUCATION_RANK, s.CURRENT_POSITION_TYPE, p.TARGET_POSITION_TYPE, p.TARGET_DOMAIN})
+
+
+UPLIFT_DIGITS = 2                # levels of an assumed uplift, as the sentence shows them
+
+
+def uplift_assumption(uplift: dict[str, float], lang: str = "id") -> str:
+    """What a training's expected effect assumes, in words: the level each assessed
+    competency it develops was raised by in the re-scoring (an average over similar
+    employees who took such trainings), or that only its hours entered."""
+    if not uplift:
+        return ("Perkiraan ini hanya dari jam pelatihan yang tercatat: kompetensi yang dikembangkannya belum "
+                "diasesmen." if lang == "id" else "Estimated from the recorded training hours alone: the "
+                "competencies it develops have not been assessed.")
+    parts = [(competency_name(code, lang), number(level, lang, UPLIFT_DIGITS)) for code, level in uplift.items()]
+    if lang == "id":
+        raised = [f"{name} {amount} level" for name, amount in parts]
+        joined = raised[0] if len(raised) == 1 else ", ".join(raised[:-1]) + " dan " + raised[-1]
+        return f"Perkiraan ini jika pelatihan menaikkan {joined}, seperti rata-rata pegawai serupa."
+    raised = [f"{name} by {amount} level" for name, amount in parts]
+    joined = raised[0] if len(raised) == 1 else ", ".join(raised[:-1]) + " and " + raised[-1]
+    return f"Estimated if the training raises {joined}, as it did on average for similar employees."

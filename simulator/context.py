@@ -32,6 +32,7 @@ class SimConfig:
     first_assessment_rate: float = 0.35
     min_tenure_days: int = 731         # regular moves only after two full years in post
     pelantikan_per_year: int = 4
+    selection_bias: float = 1.0        # weight of managers' systematic preferences vs chance (0 = random)
 
 
 @dataclass

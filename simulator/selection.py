@@ -4,6 +4,11 @@ The manager sees observable fit (assessed competencies against the standard, dom
 willingness to relocate, the last appraisal), seniority, and a noisy glimpse of the
 latent ability and adaptability. The best-scored candidate moves; the post they leave
 may be offered in turn (vacancy chains).
+
+``SimConfig.selection_bias`` scales every systematic term of the closeness pre-filter
+and of the manager's score against the unchanged noise: 0 is an experiment (a fitting
+candidate appointed at random), 1 the default history, 2 preferences twice as strong.
+Multiplying by 1.0 is exact, so the default run draws and computes exactly as before.
 """
 
 from collections import deque
@@ -14,10 +19,28 @@ import numpy as np
 from simulator.context import Sim
 from simulator.kinds import ENTRY, MANAGERIAL, transition_matrix
 from simulator.moves import commit_moves, relocate
-from simulator.world import N_CORE
+from simulator.state import State
+from simulator.world import N_CORE, World
 
 ALLOWED = transition_matrix()
 CLASS_STEP = (-1, 4)   # job class change a regular move may make
+
+
+@dataclass(frozen=True)
+class Manager:
+    """What an appointing manager works with: the state seen (partly through noise), the
+    posts, a random stream, how many candidates get a closer look and ``bias``, the weight
+    of the systematic preferences against the noise (``SimConfig.selection_bias``)."""
+
+    state: State
+    world: World
+    rng: np.random.Generator
+    pool_size: int
+    bias: float = 1.0
+
+    @classmethod
+    def of(cls, sim: Sim) -> "Manager":
+        return cls(sim.state, sim.world, sim.rng, sim.config.pool_size, sim.config.selection_bias)
 
 
 @dataclass
@@ -45,47 +68,71 @@ class CandidatePool:
               & (day - state.post_start >= cfg.min_tenure_days)
               & (state.sanction_end < day) & (day - state.serious_start > 365)
               & appraisal_ok & (state.retire_day > day + 365))
-        emp = np.flatnonzero(ok)
+        return cls.of(state, sim.world, np.flatnonzero(ok))
+
+    @classmethod
+    def of(cls, state: State, world: World, emp: np.ndarray) -> "CandidatePool":
+        """State rows ``emp`` with their current posts, all still available."""
         pos = state.pos[emp]
-        w = sim.world
+        w = world
         return cls(emp, w.kind[pos], w.job_class[pos], state.grade[emp], state.education[emp],
                    w.agency[pos], w.domain[pos], w.region[pos], np.ones(len(emp), dtype=bool))
 
-    def choose(self, sim: Sim, p: int) -> int:
-        """The employee the manager appoints to post ``p``, or -1 when nobody qualifies."""
-        w = sim.world
+    def fits(self, world: World, p: int) -> np.ndarray:
+        """Who may take post ``p``: an allowed kind transition and job class step, the
+        post's minimum grade and education, not yet appointed elsewhere today."""
+        w = world
         step = w.job_class[p] - self.job_class
-        fits = (self.alive & ALLOWED[self.kind, w.kind[p]] & (step >= CLASS_STEP[0]) & (step <= CLASS_STEP[1])
+        return (self.alive & ALLOWED[self.kind, w.kind[p]] & (step >= CLASS_STEP[0]) & (step <= CLASS_STEP[1])
                 & (self.grade >= w.min_grade[p]) & (self.education >= w.min_education[p]))
-        options = np.flatnonzero(fits)
-        if len(options) == 0:
-            return -1
+
+    def pick(self, manager: Manager, p: int, options: np.ndarray) -> int:
+        """Index (into the pool) of the one of ``options`` the manager appoints to ``p``."""
+        return int(self.picks(manager, p, options, 1)[0])
+
+    def picks(self, manager: Manager, p: int, options: np.ndarray, count: int) -> np.ndarray:
+        """Indices (into the pool) of ``count`` independent appointments to ``p`` among
+        ``options``: each time the closest ``pool_size`` by a noisy closeness key, then the
+        best manager score (one row of draws per appointment; one row = :meth:`pick`)."""
+        w, bias = manager.world, manager.bias
         closeness = (1.0 + 2.0 * (self.agency[options] == w.agency[p])
                      + 1.0 * (self.domain[options] == w.domain[p])
                      + 0.5 * (self.region[options] == w.region[p]))
-        keys = np.log(closeness) + sim.rng.gumbel(size=len(options))
-        size = sim.config.pool_size
+        keys = bias * np.log(closeness) + manager.rng.gumbel(size=(count, len(options)))
+        size = manager.pool_size
         if len(options) > size:
-            options = options[np.argpartition(-keys, size)[:size]]
-        best = options[np.argmax(manager_score(sim, self.emp[options], p, self.domain[options],
-                                               self.region[options]))]
+            shortlist = options[np.argpartition(-keys, size, axis=1)[:, :size]]
+        else:
+            shortlist = np.broadcast_to(options, keys.shape)
+        scores = manager_score(manager, self.emp[shortlist], p, self.domain[shortlist], self.region[shortlist])
+        return shortlist[np.arange(count), np.argmax(scores, axis=1)]
+
+    def choose(self, manager: Manager, p: int) -> int:
+        """The employee the manager appoints to post ``p``, or -1 when nobody qualifies."""
+        options = np.flatnonzero(self.fits(manager.world, p))
+        if len(options) == 0:
+            return -1
+        best = self.pick(manager, p, options)
         self.alive[best] = False
         return int(self.emp[best])
 
 
-def manager_score(sim: Sim, emp: np.ndarray, p: int, domain: np.ndarray, region: np.ndarray) -> np.ndarray:
-    """How much a manager likes each candidate for post ``p``."""
-    state, w, rng = sim.state, sim.world, sim.rng
-    n = len(emp)
+def manager_score(manager: Manager, emp: np.ndarray, p: int, domain: np.ndarray,
+                  region: np.ndarray) -> np.ndarray:
+    """How much a manager likes each candidate (``emp`` of any shape) for post ``p``: every
+    systematic term times ``manager.bias``, the noise terms (drawn in the same order
+    whatever the bias) unscaled."""
+    state, w, rng, bias = manager.state, manager.world, manager.rng, manager.bias
+    n = emp.shape
     required = w.required[p, :N_CORE]
-    seen_short = np.nansum(np.maximum(required - state.assessed[emp, :N_CORE], 0.0), axis=1)
+    seen_short = np.nansum(np.maximum(required - state.assessed[emp, :N_CORE], 0.0), axis=-1)
     relocating = region != w.region[p]
     last = np.where(state.last_score[emp] > 0, state.last_score[emp] - 4.0, 0.0)
-    return (0.35 * (state.ability[emp] + 0.8 * rng.standard_normal(n))
-            + 0.15 * (state.adaptability[emp] + rng.standard_normal(n))
-            + 0.4 * (domain == w.domain[p]) + 0.12 * (state.grade[emp] - w.min_grade[p])
-            + 0.3 * last - 0.1 * seen_short
-            + np.where(relocating, np.where(state.willing[emp], 0.1, -0.2), 0.0)
+    return (0.35 * (bias * state.ability[emp] + 0.8 * rng.standard_normal(n))
+            + 0.15 * (bias * state.adaptability[emp] + rng.standard_normal(n))
+            + bias * (0.4 * (domain == w.domain[p])) + bias * (0.12 * (state.grade[emp] - w.min_grade[p]))
+            + bias * (0.3 * last) - bias * (0.1 * seen_short)
+            + bias * np.where(relocating, np.where(state.willing[emp], 0.1, -0.2), 0.0)
             + 0.5 * rng.standard_normal(n))
 
 
@@ -117,13 +164,14 @@ def pelantikan(sim: Sim, day: int) -> int:
     """Fill vacancies on one pelantikan day; return the number of moves."""
     state, cfg = sim.state, sim.config
     pool = CandidatePool.at(sim, day)
+    manager = Manager.of(sim)
     queue = opening_vacancies(sim, day)
     n_active = int(state.active(day).sum())
     target = sim.rng.poisson(cfg.transfer_rate * n_active / cfg.pelantikan_per_year)
     emp, pos, src = [], [], []
     while queue and len(emp) < target:
         p = queue.popleft()
-        e = pool.choose(sim, p)
+        e = pool.choose(manager, p)
         if e < 0:
             continue
         old = int(state.pos[e])

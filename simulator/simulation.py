@@ -45,15 +45,21 @@ class Simulation:
 
 
 def simulate(n_employees: int, seed: int, start_year: int = 2013, end_year: int = 2025,
-             n_vacancies: int = 40, params: OutcomeParams | None = None) -> Simulation:
+             n_vacancies: int = 40, params: OutcomeParams | None = None,
+             selection_bias: float = 1.0) -> Simulation:
     """Simulate a provincial government of about ``n_employees`` active staff from
-    1 January ``start_year`` to 31 December ``end_year``; deterministic for a seed."""
+    1 January ``start_year`` to 31 December ``end_year``; deterministic for a seed.
+
+    ``selection_bias`` is how strongly appointments followed the managers' systematic
+    preferences rather than chance: 0 random among fitting candidates, 1 the default."""
     if n_employees < 50:
         raise ValueError("n_employees must be at least 50")
     if end_year < start_year + 2:
         raise ValueError("the window must span at least three years")
+    if not (np.isfinite(selection_bias) and selection_bias >= 0):
+        raise ValueError(f"selection_bias must be a finite number >= 0, not {selection_bias!r}")
     config = SimConfig(n_employees=n_employees, seed=seed, start_year=start_year, end_year=end_year,
-                       n_vacancies=n_vacancies)
+                       n_vacancies=n_vacancies, selection_bias=float(selection_bias))
     params = params or OutcomeParams()
     rng = np.random.default_rng(seed)
     world = build_world(n_employees, rng)

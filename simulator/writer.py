@@ -18,11 +18,13 @@ import pyarrow.parquet as pq
 
 from features.io import load_dataset
 from features.names import (
+    ORACLE_LOG_FILE,
     ORACLE_TRANSFERS_FILE,
     ORACLE_VACANCIES_FILE,
     SIMULATION_MANIFEST_FILE,
 )
 from features.schema import SPECS, Kind
+from simulator.logged import LOG_SEED_OFFSET, logged_choices
 from simulator.oracle import oracle_vacancies
 from simulator.simulation import Simulation
 
@@ -86,13 +88,17 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_simulation(sim: Simulation, out_dir: str | Path, fmt: str = "parquet", progress: Progress = None,
-                     overwrite: bool = True) -> Path:
+                     overwrite: bool = True, logged_replicates: int = 0) -> Path:
     """Write ``sim`` to ``out_dir`` (tables, manifest, oracle); return the directory.
 
     An existing ``out_dir`` is replaced only once the new dataset is complete and valid;
-    with ``overwrite=False`` an existing non-empty ``out_dir`` is an error instead."""
+    with ``overwrite=False`` an existing non-empty ``out_dir`` is an error instead.
+    ``logged_replicates > 0`` also writes that many simulated logged choices per oracle
+    vacancy, with realised outcomes (:func:`simulator.logged.logged_choices`)."""
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
+    if logged_replicates < 0:
+        raise ValueError(f"logged_replicates must be >= 0, not {logged_replicates}")
     out_dir = Path(out_dir)
     if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not overwrite)):
         raise FileExistsError(f"{out_dir} exists and is not empty")
@@ -108,8 +114,15 @@ def write_simulation(sim: Simulation, out_dir: str | Path, fmt: str = "parquet",
         oracle = oracle_vacancies(sim.latent, dataset)
         write_frame(oracle, work / ORACLE_VACANCIES_FILE)
         write_frame(sim.transfers_truth, work / ORACLE_TRANSFERS_FILE)
-        manifest = {**sim.manifest, "format": fmt, "oracle": {
-            "vacancies": int(oracle["position_id"].nunique()), "pairs": int(len(oracle))}}
+        summary = {"vacancies": int(oracle["position_id"].nunique()), "pairs": int(len(oracle))}
+        if logged_replicates > 0:
+            _say(progress, f"simulating {logged_replicates} logged choices per held-out vacancy")
+            seed = sim.latent.config.seed + LOG_SEED_OFFSET
+            log = logged_choices(sim.latent, oracle, logged_replicates, seed)
+            write_frame(log, work / ORACLE_LOG_FILE)
+            summary |= {"logged_replicates": logged_replicates, "logged_choices": int(len(log)),
+                        "logged_seed": seed}
+        manifest = {**sim.manifest, "format": fmt, "oracle": summary}
         (work / SIMULATION_MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         replace_directory(work, out_dir)
     except BaseException:

@@ -38,6 +38,7 @@ from training.baselines import (
 from training.split import TemporalSplit
 
 MODEL = "model"
+UNCORRECTED = "uncorrected"          # the plain fit beside a selection-corrected model
 K = 10
 
 
@@ -54,35 +55,45 @@ def with_age(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     return frame.assign(**{AGE_YEARS: age_years(dataset, frame[c.EMPLOYEE_ID], frame[AS_OF])})
 
 
-def score_methods(bundle: RankerBundle, linear: LinearBaseline, frame: pd.DataFrame) -> Scores:
+def score_methods(bundle: RankerBundle, linear: LinearBaseline, frame: pd.DataFrame,
+                  extra: dict[str, RankerBundle] | None = None) -> Scores:
+    """Scores of the model, the baselines and ``extra`` models (e.g. ``uncorrected``)."""
     scored = score_candidates(bundle, frame)
     lin_perf, lin_risk = linear.predict(bundle.spec, frame)
+    others = {name: score_candidates(other, frame) for name, other in (extra or {}).items()}
     return Scores(
-        performance={MODEL: scored.performance, DUK: duk_score(frame), LAST_SCORE: last_score(frame),
-                     LINEAR: lin_perf},
-        risk={MODEL: scored.risk, LINEAR: lin_risk, LAST_SCORE: -last_score(frame)},
+        performance={MODEL: scored.performance, **{k: v.performance for k, v in others.items()},
+                     DUK: duk_score(frame), LAST_SCORE: last_score(frame), LINEAR: lin_perf},
+        risk={MODEL: scored.risk, **{k: v.risk for k, v in others.items()}, LINEAR: lin_risk,
+              LAST_SCORE: -last_score(frame)},
     )
 
 
+def _predictive(method: str) -> bool:
+    """Methods that predict the outcome itself (MAE, Brier apply), not only an order."""
+    return method not in (DUK, LAST_SCORE)
+
+
 def history_metrics(bundle: RankerBundle, linear: LinearBaseline, table: pd.DataFrame,
-                    perf_split: TemporalSplit, risk_split: TemporalSplit) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    perf_split: TemporalSplit, risk_split: TemporalSplit,
+                    extra: dict[str, RankerBundle] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Metrics per method on the test period; decisions = transfers on one date."""
     rows = []
     test = table.iloc[perf_split.test]
     y = test[PERFORMANCE].to_numpy()
-    scores = score_methods(bundle, linear, test)
+    scores = score_methods(bundle, linear, test, extra)
     for method, score in scores.performance.items():
         ndcg, rand, groups = m.grouped_ndcg(test[AS_OF].to_numpy(), y, score, K)
         rows.append({"method": method, "target": "performance", "split": "test",
-                     "mae": m.mae(y, score) if method in (MODEL, LINEAR) else np.nan,
+                     "mae": m.mae(y, score) if _predictive(method) else np.nan,
                      "spearman": m.spearman(score, y), "ndcg@10": ndcg, "random_ndcg@10": rand,
                      "decisions": groups, "rows": len(test)})
     test = table.iloc[risk_split.test]
     y = test[FAILURE].to_numpy()
-    scores = score_methods(bundle, linear, test)
+    scores = score_methods(bundle, linear, test, extra)
     calibration = m.calibration_table(y, scores.risk[MODEL])
     for method, p in scores.risk.items():
-        probabilistic = method in (MODEL, LINEAR)
+        probabilistic = _predictive(method)
         rows.append({"method": method, "target": "risk", "split": "test", "roc_auc": m.roc_auc(y, p),
                      "brier": m.brier(y, p) if probabilistic else np.nan,
                      "ece": m.expected_calibration_error(y, p) if probabilistic else np.nan,
@@ -128,9 +139,10 @@ def oracle_candidates(dataset: Dataset, sources: Sources, oracle: pd.DataFrame) 
     return with_age(pd.concat(frames, ignore_index=True), dataset)
 
 
-def oracle_metrics(bundle: RankerBundle, linear: LinearBaseline, cands: pd.DataFrame) -> pd.DataFrame:
+def oracle_metrics(bundle: RankerBundle, linear: LinearBaseline, cands: pd.DataFrame,
+                   extra: dict[str, RankerBundle] | None = None) -> pd.DataFrame:
     """Share of the oracle-over-random NDCG@10 gap captured, per method; risk Spearman."""
-    scores = score_methods(bundle, linear, cands)
+    scores = score_methods(bundle, linear, cands, extra)
     truth = cands[TRUE_EXPECTED_SCORE].to_numpy()
     rows = []
     for method, score in scores.performance.items():
@@ -142,7 +154,7 @@ def oracle_metrics(bundle: RankerBundle, linear: LinearBaseline, cands: pd.DataF
     for method, p in scores.risk.items():
         rows.append({"method": method, "target": "risk", "split": "oracle",
                      "spearman": m.spearman(p, true_risk), "rows": len(cands),
-                     "mae": m.mae(true_risk, p) if method in (MODEL, LINEAR) else np.nan})
+                     "mae": m.mae(true_risk, p) if _predictive(method) else np.nan})
     return pd.DataFrame(rows)
 
 

@@ -1,12 +1,30 @@
 """Fairness audit of a model version (UU 20/2023 merit principle; four-fifths rule).
 
-For every audited vacancy, the eligible candidates are scored with the model's policy;
-the top-k list is the *selection*. Per protected group (gender, age band, home region):
-the selection rate (selected ÷ candidates), its impact ratio against the most selected
-group (NYC Local Law 144 style), and the scoring-rate variant (share scored above the
-pool's median). Ratios under the threshold are flagged. Error metrics by group come from
-fairlearn's MetricFrame on the test period. Groups smaller than ``min_group_size`` are
-reported but never fail the audit.
+For every audited vacancy, the eligible candidates are scored with the model's policy and
+ordered as the version *serves* them (:func:`models.fair.fair_order` with the version's
+:class:`~models.fair.FairRanking`: the plain order when it is off); the served top-k list is
+the *selection*. Per protected group (gender, age band, home region): the selection rate
+(selected ÷ candidates), its impact ratio against the most selected group (four-fifths
+rule, NYC Local Law 144 style) and the scoring-rate variant (share scored above the pool's
+median). The ratio that counts is *standardised by pool*: a group's selections over those a
+group-blind list would give it in the same pools (every pool weighted by its own size),
+against the best group's; the raw pooled ratio is shown beside it. Pooling raw rates over
+vacancies with pools from 300 to 2,400 candidates compares people who never competed for
+the same post (Simpson's paradox). A group is flagged when its ratio is under the threshold
+and a one-sided Mantel-Haenszel test against the best group, stratified by vacancy, says so.
+
+To tell truth from model, the same ratios are computed for the plain (unconstrained) model
+lists, the DUK seniority order and, when the simulator's oracle is given, the oracle's own
+top lists (true expected score − penalty × true failure probability: the policy on the
+truth). A gap that the oracle's lists also show is in the (simulated) truth; one they do
+not show was learned from the history or made by the model.
+
+**The gate judges what is served.** The selection ratios of the served lists always count.
+The scoring-rate variant is about the model's *scores*, not about who is put forward: when
+the version serves fair top lists its flags are reported (with the truth beside them) but
+do not fail the audit; with plain lists the scores *are* the order, and they count too.
+Error metrics by group come from fairlearn's MetricFrame on the test period. Groups smaller
+than ``min_group_size`` are reported but never fail the audit.
 """
 
 import json
@@ -15,7 +33,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from fairlearn.metrics import MetricFrame
-from scipy.stats import fisher_exact
+from scipy.stats import norm
 from sklearn.metrics import mean_absolute_error
 
 from features import columns as c
@@ -23,19 +41,28 @@ from features.arrays import Columns
 from features.candidates import DEFAULT_RULES, candidate_pool
 from features.eligibility import EligibilityRules, employee_reasons
 from features.io import Dataset
-from features.names import AS_OF, FAILURE, PERFORMANCE
+from features.names import AS_OF, FAILURE, PERFORMANCE, TRUE_EXPECTED_SCORE, TRUE_FAILURE_PROB
 from features.pairs import PositionTable
-from features.protected import age_years
+from features.protected import (  # noqa: F401  (protected_groups: re-exported for the audit's callers)
+    AGE_BAND,
+    ATTRIBUTES,
+    GENDER,
+    HOME_REGION,
+    age_years,
+    pool_groups,
+    protected_groups,
+)
 from features.snapshot import Sources, snapshot_at
 from models.bundle import RankerBundle
+from models.fair import OFF, FairRanking, fair_order
 from models.policy import ScorePolicy
-from models.scoring import SCORE, score_candidates
+from models.scoring import ADJUSTMENT_RISK, PREDICTED_PERFORMANCE, SCORE, score_candidates
 from training import metrics as m
+from training.baselines import AGE_YEARS, duk_score
 
-GENDER, AGE_BAND, HOME_REGION = "gender", "age_band", "home_region"
-ATTRIBUTES = (GENDER, AGE_BAND, HOME_REGION)
-AGE_BANDS = (0, 30, 40, 50, 200)
-AGE_LABELS = ("<30", "30-39", "40-49", "50+")
+SERVED, PLAIN, DUK, ORACLE = "served", "plain", "duk", "oracle"
+REFERENCES = (PLAIN, DUK, ORACLE)      # orders the served lists are compared with
+ORACLE_SCORE = "oracle_score"
 
 
 @dataclass(frozen=True)
@@ -49,16 +76,6 @@ class FairnessSettings:
     seed: int = 0
 
 
-def protected_groups(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
-    """Gender, age band at ``as_of`` and home region of each row's employee."""
-    emp = dataset.employees.set_index(c.EMPLOYEE_ID).reindex(frame[c.EMPLOYEE_ID])
-    age = age_years(dataset, frame[c.EMPLOYEE_ID], frame[AS_OF])
-    bands = pd.cut(age, AGE_BANDS, right=False, labels=AGE_LABELS).astype("str")
-    return pd.DataFrame({GENDER: emp[c.GENDER].fillna("unknown").to_numpy(),
-                         AGE_BAND: np.where(pd.isna(age), "unknown", bands),
-                         HOME_REGION: emp[c.HOME_REGION_ID].fillna("unknown").to_numpy()}, index=frame.index)
-
-
 def audit_positions(dataset: Dataset, settings: FairnessSettings, preferred: list[str] | None = None) -> list[str]:
     """The vacancies to audit: ``preferred`` (e.g. the oracle's), else a seeded sample."""
     if preferred:
@@ -68,67 +85,190 @@ def audit_positions(dataset: Dataset, settings: FairnessSettings, preferred: lis
     return list(rng.choice(ids, min(settings.max_positions, len(ids)), replace=False))
 
 
+def _selected(order: np.ndarray, n: int, top_k: int) -> np.ndarray:
+    out = np.zeros(n, bool)
+    out[order[:top_k]] = True
+    return out
+
+
+def _reference_columns(frame: Columns, ids: np.ndarray, pid: str, as_of: pd.Timestamp, dataset: Dataset,
+                       truth: pd.DataFrame | None, policy: ScorePolicy, top_k: int) -> dict[str, np.ndarray]:
+    """Selections of the DUK order and, where the oracle covers the pool, of the oracle's own order."""
+    duk_frame = frame.to_frame().assign(**{AGE_YEARS: age_years(dataset, ids, np.repeat(as_of, len(ids)))})
+    duk = duk_score(duk_frame)
+    out = {f"{DUK}_selected": _selected(np.argsort(-duk, kind="stable"), len(ids), top_k),
+           f"{DUK}_above_median": duk > np.median(duk)}
+    oracle_score = np.full(len(ids), np.nan)
+    if truth is not None:
+        rows = truth[(truth[c.POSITION_ID] == pid) & (truth[AS_OF] == as_of)].set_index(c.EMPLOYEE_ID)
+        true = rows.reindex(ids)
+        oracle_score = (true[TRUE_EXPECTED_SCORE] - policy.risk_penalty * true[TRUE_FAILURE_PROB]).to_numpy(float)
+    known = ~np.isnan(oracle_score)
+    ranked = np.where(known, oracle_score, -np.inf)
+    out[ORACLE_SCORE] = oracle_score
+    out[TRUE_EXPECTED_SCORE] = true[TRUE_EXPECTED_SCORE].to_numpy(float) if truth is not None else oracle_score
+    out[f"{ORACLE}_selected"] = _selected(np.argsort(-ranked, kind="stable"), len(ids), top_k) & known
+    out[f"{ORACLE}_above_median"] = known & (ranked > np.median(oracle_score[known])) if known.any() else known
+    return out
+
+
 def scored_pools(bundle: RankerBundle, dataset: Dataset, sources: Sources, position_ids: list[str],
                  as_of: pd.Timestamp, policy: ScorePolicy, top_k: int,
-                 rules: EligibilityRules = DEFAULT_RULES) -> pd.DataFrame:
-    """Eligible candidates of every audited vacancy with score, selection and median flags:
-    the same pools and scores as a served ranking (:func:`candidate_pool`,
-    :func:`score_candidates`, :func:`rank_order`), so the selections are its top lists."""
+                 rules: EligibilityRules = DEFAULT_RULES, truth: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Eligible candidates of every audited vacancy with predictions, score, the served
+    selection (``selected``: the version's served top list, fair when it serves fair lists)
+    and the plain, DUK and oracle selections: the same pools, scores and order as a served
+    ranking (:func:`candidate_pool`, :func:`score_candidates`, :func:`fair_order`), so the
+    selections are its top lists. ``truth``: the oracle's rows (true outcomes), if any."""
     view = Columns.from_frame(snapshot_at(sources, dataset.employees[c.EMPLOYEE_ID], as_of))
     positions = PositionTable.from_dataset(dataset)
     masks = employee_reasons(view, rules)
+    as_of = pd.Timestamp(as_of)
     frames = []
     for pid in position_ids:
         pool = candidate_pool(view, positions, pid, rules, employee_masks=masks)
         if len(pool) <= top_k:
             continue                          # everyone is selected: nothing to audit
         scored = score_candidates(bundle, pool.frame, policy)
-        selected = np.zeros(len(pool), bool)
-        selected[scored.order(top_k)] = True
-        frames.append(pd.DataFrame({c.POSITION_ID: pid, c.EMPLOYEE_ID: pool.candidates[c.EMPLOYEE_ID], AS_OF: as_of,
-                                    SCORE: scored.score, "selected": selected,
-                                    "above_median": scored.score > np.median(scored.score)}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=[c.POSITION_ID, c.EMPLOYEE_ID, AS_OF, SCORE, "selected", "above_median"])
+        ids = np.asarray(pool.candidates[c.EMPLOYEE_ID], dtype=object)
+        groups = pool_groups(dataset, ids, as_of) if bundle.fair.enabled else {}
+        served = fair_order(scored.score, groups, bundle.fair, key=pid)
+        frames.append(pd.DataFrame({
+            c.POSITION_ID: pid, c.EMPLOYEE_ID: ids, AS_OF: as_of, PREDICTED_PERFORMANCE: scored.performance,
+            ADJUSTMENT_RISK: scored.risk, SCORE: scored.score, "selected": _selected(served.order, len(ids), top_k),
+            "above_median": scored.score > np.median(scored.score),
+            f"{PLAIN}_selected": _selected(served.plain, len(ids), top_k),
+            f"{PLAIN}_above_median": scored.score > np.median(scored.score),
+            **_reference_columns(pool.frame, ids, pid, as_of, dataset, truth, policy, top_k)}))
+    columns = [c.POSITION_ID, c.EMPLOYEE_ID, AS_OF, PREDICTED_PERFORMANCE, ADJUSTMENT_RISK, SCORE, "selected",
+               "above_median"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def rate_table(pools: pd.DataFrame, groups: pd.DataFrame, settings: FairnessSettings) -> pd.DataFrame:
-    """Selection and scoring rates with impact ratios, per attribute and group."""
+def variant_rates(labels: pd.Series, selected: pd.Series, above: pd.Series, settings: FairnessSettings,
+                  strata: pd.Series | None = None) -> pd.DataFrame:
+    """Per group: candidates, selected and above-median counts, pooled rates, and per
+    variant (selection, scoring) the hits a group-blind list would give (``expected``: per
+    pool, the pool's hits times the group's share of it), the standardised impact ratio
+    (observed ÷ expected, against the best group's) with its one-sided Mantel-Haenszel
+    p-value against the best group (stratified by pool), the pooled impact ratio, and the flag.
+
+    Standardising by pool is what makes the ratio about the *lists*: pooling selections over
+    vacancies of very different sizes (Simpson's paradox) makes a group that mostly applies
+    to large pools look under-selected even under a perfectly group-blind lottery; on the
+    demo province proportional lists alone would put ages 30-39 at a pooled ratio of 0.64."""
+    frame = pd.DataFrame({"group": labels.to_numpy(), "selected": selected.to_numpy(bool),
+                          "above_median": above.to_numpy(bool),
+                          "stratum": 0 if strata is None else strata.to_numpy()})
+    stats = frame.groupby("group").agg(candidates=("selected", "size"), selected=("selected", "sum"),
+                                       above_median=("above_median", "sum"))
+    stats["selection_rate"] = stats["selected"] / stats["candidates"]
+    stats["scoring_rate"] = stats["above_median"] / stats["candidates"]
+    stats["enough_data"] = (stats["candidates"] >= settings.min_group_size) & (
+        stats["candidates"] >= settings.min_group_share * stats["candidates"].sum())
+    big = stats[stats["enough_data"]]
+    corrected = settings.alpha / max(len(big) - 1, 1)          # Bonferroni over the comparisons
+    for variant, hits in (("selection", "selected"), ("scoring", "above_median")):
+        cells = frame.groupby(["stratum", "group"])[hits].agg(["size", "sum"])
+        pool_share = cells["sum"].groupby(level="stratum").transform("sum") / cells["size"].groupby(
+            level="stratum").transform("sum")
+        expected = (cells["size"] * pool_share).groupby(level="group").sum().reindex(stats.index)
+        stats[f"{variant}_expected"] = expected
+        standard = stats[hits] / expected.where(expected > 0)
+        rate = f"{variant}_rate"
+        best = standard[big.index].idxmax() if len(big) and standard[big.index].max() > 0 else None
+        stats[f"{variant}_impact_ratio"] = standard / standard[best] if best is not None else np.nan
+        stats[f"pooled_{variant}_impact_ratio"] = stats[rate] / stats.at[best, rate] if best is not None else np.nan
+        stats[f"{variant}_p_value"] = [_lower_rate_p_value(cells, g, best) if best is not None else np.nan
+                                       for g in stats.index]
+        stats[f"{variant}_flagged"] = stats["enough_data"] & (
+            stats[f"{variant}_impact_ratio"] < settings.min_impact_ratio) & (stats[f"{variant}_p_value"] < corrected)
+    return stats
+
+
+def rate_table(pools: pd.DataFrame, groups: pd.DataFrame, settings: FairnessSettings,
+               scoring_gates: bool = True) -> pd.DataFrame:
+    """Selection and scoring rates with impact ratios, per attribute and group, of the served
+    lists (``selected``), and beside them the impact ratios of the plain, DUK and oracle lists
+    when ``pools`` has them (``<reference>_selection_impact_ratio`` …; the oracle's over the
+    pools it covers). ``flagged``: the served selection ratio is flagged, or the scoring ratio
+    is and ``scoring_gates`` (plain lists: the scores are the order)."""
     rows = []
+    covered = pools[ORACLE_SCORE].notna() if ORACLE_SCORE in pools else pd.Series(False, index=pools.index)
+    strata = pools[c.POSITION_ID] if c.POSITION_ID in pools else None       # one pool per audited vacancy
     for attribute in ATTRIBUTES:
-        frame = pd.DataFrame({"group": groups[attribute], "selected": pools["selected"],
-                              "above_median": pools["above_median"]})
-        stats = frame.groupby("group").agg(candidates=("selected", "size"), selected=("selected", "sum"),
-                                           above_median=("above_median", "sum"))
-        stats["selection_rate"] = stats["selected"] / stats["candidates"]
-        stats["scoring_rate"] = stats["above_median"] / stats["candidates"]
-        stats["enough_data"] = (stats["candidates"] >= settings.min_group_size) & (
-            stats["candidates"] >= settings.min_group_share * stats["candidates"].sum())
-        big = stats[stats["enough_data"]]
-        flagged = pd.Series(False, index=stats.index)
-        for variant, hits in (("selection", "selected"), ("scoring", "above_median")):
-            rate = f"{variant}_rate"
-            best = big[rate].idxmax() if len(big) and big[rate].max() > 0 else None
-            stats[f"{variant}_impact_ratio"] = stats[rate] / stats.at[best, rate] if best is not None else np.nan
-            stats[f"{variant}_p_value"] = [
-                _lower_rate_p_value(stats.at[g, hits], stats.at[g, "candidates"],
-                                    stats.at[best, hits], stats.at[best, "candidates"]) if best is not None else np.nan
-                for g in stats.index]
-            corrected = settings.alpha / max(len(big) - 1, 1)          # Bonferroni over the comparisons
-            flagged |= stats["enough_data"] & (stats[f"{variant}_impact_ratio"] < settings.min_impact_ratio) & (
-                stats[f"{variant}_p_value"] < corrected)
-        stats["flagged"] = flagged
+        stats = variant_rates(groups[attribute], pools["selected"], pools["above_median"], settings, strata)
+        stats["flagged"] = stats["selection_flagged"] | (stats["scoring_flagged"] & scoring_gates)
+        for ref in REFERENCES:
+            if f"{ref}_selected" not in pools or (ref == ORACLE and not covered.any()):
+                continue
+            keep = covered if ref == ORACLE else pd.Series(True, index=pools.index)
+            other = variant_rates(groups[attribute][keep], pools[f"{ref}_selected"][keep],
+                                  pools[f"{ref}_above_median"][keep], settings,
+                                  None if strata is None else strata[keep]).reindex(stats.index)
+            for variant in ("selection", "scoring"):
+                stats[f"{ref}_{variant}_impact_ratio"] = other[f"{variant}_impact_ratio"]
+                stats[f"{ref}_pooled_{variant}_impact_ratio"] = other[f"pooled_{variant}_impact_ratio"]
         rows.append(stats.reset_index().assign(attribute=attribute))
-    columns = ["attribute", "group", "candidates", "selected", "selection_rate", "selection_impact_ratio",
-               "selection_p_value", "above_median", "scoring_rate", "scoring_impact_ratio", "scoring_p_value",
-               "enough_data", "flagged"]
-    return pd.concat(rows, ignore_index=True)[columns]
+    columns = ["attribute", "group", "candidates", "selected", "selection_expected", "selection_rate",
+               "selection_impact_ratio", "pooled_selection_impact_ratio", "selection_p_value", "above_median",
+               "scoring_rate", "scoring_impact_ratio", "pooled_scoring_impact_ratio", "scoring_p_value",
+               "enough_data", "selection_flagged", "scoring_flagged", "flagged"]
+    table = pd.concat(rows, ignore_index=True)
+    return table[columns + [col for col in table.columns if col.split("_")[0] in REFERENCES]]
 
 
-def _lower_rate_p_value(hits: int, n: int, ref_hits: int, ref_n: int) -> float:
-    """One-sided Fisher exact p-value that a group's rate is lower than the reference's."""
-    table = [[int(hits), int(n - hits)], [int(ref_hits), int(ref_n - ref_hits)]]
-    return float(fisher_exact(table, alternative="less").pvalue)
+def truth_sentence(row: dict, threshold: float, variant: str) -> str:
+    """Whether a group's gap in ``variant`` (selection or scoring) is also in the oracle's own
+    lists (the truth), with the plain model's and the DUK order's ratios beside it."""
+    def ratio(ref: str) -> float:
+        value = row.get(f"{ref}_{variant}_impact_ratio")
+        return np.nan if value is None else float(value)
+
+    refs = ", ".join(f"{ratio(ref):.2f} {name}" for ref, name in ((PLAIN, "plain model"), (DUK, "DUK"))
+                     if ratio(ref) == ratio(ref))
+    head = (f"{row['attribute']} {row['group']}: {variant} impact ratio {float(row[f'{variant}_impact_ratio']):.2f}"
+            f" served" + (f", {refs}" if refs else ""))
+    truth = ratio(ORACLE)
+    if truth != truth:
+        return f"{head}; no oracle, so the data cannot say whether the gap is in the truth."
+    if truth < threshold:
+        return f"{head}; the gap is also in the truth (the oracle's own lists: {truth:.2f})."
+    return (f"{head}; the gap is not in the truth (the oracle's own lists: {truth:.2f}): it was learned from "
+            "the history or made by the model.")
+
+
+def gap_sentences(rates: pd.DataFrame, threshold: float) -> list[str]:
+    """One sentence per group with a gap: flagged when served, or (selection) under the
+    threshold in the plain model's lists."""
+    out = []
+    for row in rates[rates["enough_data"]].to_dict("records"):
+        plain_low = row.get(f"{PLAIN}_selection_impact_ratio", np.nan) < threshold
+        if row["selection_flagged"] or plain_low:
+            out.append(truth_sentence(row, threshold, "selection"))
+        if row["scoring_flagged"]:
+            out.append(truth_sentence(row, threshold, "scoring"))
+    return out
+
+
+def _lower_rate_p_value(cells: pd.DataFrame, group, reference) -> float:
+    """One-sided Mantel-Haenszel p-value (continuity-corrected) that ``group``'s hit rate is
+    lower than ``reference``'s, stratified by pool; ``cells``: (stratum, group) -> size, sum."""
+    if group == reference:
+        return 1.0
+    wide = cells.unstack("group")
+    if group not in wide["size"] or reference not in wide["size"]:
+        return 1.0
+    n1, n2 = wide["size"][group].fillna(0), wide["size"][reference].fillna(0)
+    a, b = wide["sum"][group].fillna(0), wide["sum"][reference].fillna(0)
+    total, hits = n1 + n2, a + b
+    use = (n1 > 0) & (n2 > 0) & (total > 1)
+    n1, n2, a, total, hits = n1[use], n2[use], a[use], total[use], hits[use]
+    variance = float((n1 * n2 * hits * (total - hits) / (total ** 2 * (total - 1))).sum())
+    if variance <= 0:
+        return 1.0
+    z = (float(a.sum()) - float((n1 * hits / total).sum()) + 0.5) / np.sqrt(variance)
+    return float(norm.cdf(z))
 
 
 def error_table(bundle: RankerBundle, perf_rows: pd.DataFrame, risk_rows: pd.DataFrame,
@@ -160,31 +300,56 @@ class AuditReport:
     positions: int
     rates: pd.DataFrame
     errors: pd.DataFrame
+    fair: FairRanking = OFF                     # how the audited (served) lists were ordered
+    pools: pd.DataFrame | None = None           # :func:`scored_pools` of the audited vacancies
+    groups: pd.DataFrame | None = None          # their protected groups
+    tradeoff: pd.DataFrame | None = None        # :func:`training.card.tradeoff_curve` (None: not computed)
 
     def flagged(self) -> pd.DataFrame:
         return self.rates[self.rates["flagged"]]
 
     def to_json(self) -> str:
+        tradeoff = [] if self.tradeoff is None else self.tradeoff.to_dict("records")
         return json.dumps({"passed": self.passed, "settings": asdict(self.settings), "as_of": self.as_of,
-                           "positions": self.positions, "rates": self.rates.to_dict("records"),
-                           "errors": self.errors.to_dict("records")}, indent=1, default=str)
+                           "fair_ranking": self.fair.to_dict(), "positions": self.positions,
+                           "rates": self.rates.to_dict("records"), "errors": self.errors.to_dict("records"),
+                           "tradeoff": tradeoff}, indent=1, default=str)
 
     def to_markdown(self) -> str:
         verdict = "PASSED" if self.passed else "FAILED"
         st = self.settings
-        lines = [f"**Audit {verdict}**: {self.positions} vacancies at {self.as_of}, top-{st.top_k} lists. A group "
-                 f"is flagged when its impact ratio is under {st.min_impact_ratio:g} (four-fifths rule) and a "
-                 f"one-sided Fisher test against the most selected group gives p < {st.alpha:g} (Bonferroni-"
-                 f"corrected). Groups under {st.min_group_size} candidates or {st.min_group_share:.0%} of the pool "
-                 "are shown, never failed.", "",
-                 "| attribute | group | candidates | selected | selection rate | impact ratio | p | scoring rate "
-                 "| scoring impact ratio | p | flag |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        scoring = ("The scoring-rate variant (model scores above the pool median) is reported but does not fail "
+                   "the audit: the served lists are constrained." if self.fair.enabled else
+                   "Served lists are the plain order, so the scoring-rate variant counts too.")
+        lines = [f"**Audit {verdict}**: {self.positions} vacancies at {self.as_of}, the served top-{st.top_k} "
+                 f"lists ({self.fair.describe()}). Impact ratios are standardised by pool (selections over those "
+                 "a group-blind list would give in the same pools, against the best group's; the raw pooled ratio "
+                 f"beside it). A group is flagged when its impact ratio is under {st.min_impact_ratio:g} (four-fifths "
+                 "rule) and a one-sided Mantel-Haenszel test against the best group, stratified by vacancy, gives "
+                 f"p < {st.alpha:g} (Bonferroni-corrected). Groups under {st.min_group_size} candidates "
+                 f"or {st.min_group_share:.0%} of the pool are shown, never failed. {scoring}", "",
+                 "Impact ratios side by side: served lists, the plain model's lists, the DUK order and the oracle's "
+                 "own lists (the policy on the true outcomes, where the simulator's oracle exists).", "",
+                 "| attribute | group | candidates | selected | expected | selection rate | impact ratio | pooled | p "
+                 "| plain | DUK | oracle | scoring rate | scoring impact ratio | p | plain | DUK | oracle | flag |",
+                 "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+
+        def ref(r: dict, name: str) -> str:
+            value = r.get(name)
+            return "" if value is None or value != value else f"{value:.2f}"
+
         for r in self.rates.to_dict("records"):
-            flag = "**FLAG**" if r["flagged"] else ("small group" if not r["enough_data"] else "")
+            flag = "**FLAG**" if r["flagged"] else ("scoring (reported)" if r["scoring_flagged"] else (
+                "small group" if not r["enough_data"] else ""))
             lines.append(f"| {r['attribute']} | {r['group']} | {r['candidates']} | {r['selected']} | "
-                         f"{r['selection_rate']:.4f} | {r['selection_impact_ratio']:.2f} | {r['selection_p_value']:.3g} "
-                         f"| {r['scoring_rate']:.3f} | {r['scoring_impact_ratio']:.2f} | {r['scoring_p_value']:.3g} "
-                         f"| {flag} |")
+                         f"{r['selection_expected']:.1f} | {r['selection_rate']:.4f} | {r['selection_impact_ratio']:.2f} "
+                         f"| {r['pooled_selection_impact_ratio']:.2f} | {r['selection_p_value']:.3g} "
+                         + "".join(f"| {ref(r, f'{x}_selection_impact_ratio')} " for x in REFERENCES)
+                         + f"| {r['scoring_rate']:.3f} | {r['scoring_impact_ratio']:.2f} | {r['scoring_p_value']:.3g} "
+                         + "".join(f"| {ref(r, f'{x}_scoring_impact_ratio')} " for x in REFERENCES) + f"| {flag} |")
+        sentences = gap_sentences(self.rates, st.min_impact_ratio)
+        if sentences:
+            lines += ["", "Gaps, and whether they are in the truth:", ""] + [f"- {t}" for t in sentences]
         if not self.errors.empty:
             lines += ["", "Error metrics by group (test period):", "",
                       "| target | attribute | group | metric | value | count |", "|---|---|---|---|---|---|"]
@@ -197,13 +362,15 @@ class AuditReport:
 def run_audit(bundle: RankerBundle, dataset: Dataset, sources: Sources, as_of: pd.Timestamp,
               settings: FairnessSettings = FairnessSettings(), policy: ScorePolicy = ScorePolicy(),
               positions: list[str] | None = None, perf_rows: pd.DataFrame | None = None,
-              risk_rows: pd.DataFrame | None = None) -> AuditReport:
-    """The whole audit; ``passed`` is False when any group with enough data is flagged."""
+              risk_rows: pd.DataFrame | None = None, truth: pd.DataFrame | None = None) -> AuditReport:
+    """The whole audit of the lists the version serves; ``passed`` is False when any group
+    with enough data is flagged. ``truth``: the oracle's rows, to compare with its own lists."""
     ids = audit_positions(dataset, settings, positions)
-    pools = scored_pools(bundle, dataset, sources, ids, as_of, policy, settings.top_k)
-    rates = rate_table(pools, protected_groups(pools, dataset), settings)
+    pools = scored_pools(bundle, dataset, sources, ids, as_of, policy, settings.top_k, truth=truth)
+    groups = protected_groups(pools, dataset)
+    rates = rate_table(pools, groups, settings, scoring_gates=not bundle.fair.enabled)
     errors = error_table(bundle, perf_rows if perf_rows is not None else pd.DataFrame(),
                          risk_rows if risk_rows is not None else pd.DataFrame(), dataset)
     return AuditReport(passed=not bool(rates["flagged"].any()), settings=settings,
                        as_of=str(pd.Timestamp(as_of).date()), positions=int(pools[c.POSITION_ID].nunique()),
-                       rates=rates, errors=errors)
+                       rates=rates, errors=errors, fair=bundle.fair, pools=pools, groups=groups)

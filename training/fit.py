@@ -2,7 +2,9 @@
 
 Performance: LightGBM regression of the post-transfer score (its expectation, 1..5).
 Risk: LightGBM binary classifier of adjustment failure, calibrated by isotonic regression
-on the validation fold's raw margins. Both stop early on the validation fold.
+on the validation fold's raw margins. Both stop early on the validation fold. With a
+selection correction (:mod:`training.correction`), rows carry weights and a booster may
+continue from another (``init_model``).
 """
 
 from dataclasses import asdict, dataclass
@@ -13,6 +15,7 @@ from sklearn.isotonic import IsotonicRegression
 
 from features import pairs as p
 from models.bundle import Calibration
+from training.correction import Correction
 
 # Domain knowledge as monotone constraints (a setting): a larger shortfall against the
 # post's standard never helps. Selection bias in history can otherwise invert them.
@@ -38,6 +41,17 @@ class FitSettings:
     early_stopping_rounds: int = 100
     num_threads: int = 2
     monotone: bool = True
+    selection_correction: str = Correction.NONE.value    # none | ipw | dr (training.correction)
+    alternatives: int = 30                                # sampled alternatives per historical pool
+
+    def __post_init__(self) -> None:
+        Correction.parse(self.selection_correction)      # a clear error naming the option
+        if self.alternatives < 1:
+            raise ValueError(f"alternatives must be at least 1, got {self.alternatives}")
+
+    @property
+    def correction(self) -> Correction:
+        return Correction.parse(self.selection_correction)
 
     def params(self) -> dict[str, object]:
         return asdict(self)
@@ -74,21 +88,24 @@ def _booster_params(settings: FitSettings, objective: str, features: tuple[str, 
 
 def fit_booster(x_train: np.ndarray, y_train: np.ndarray, x_valid: np.ndarray, y_valid: np.ndarray,
                 features: tuple[str, ...], categorical: list[int], objective: str, target: str,
-                settings: FitSettings) -> lgb.Booster:
-    """Train with early stopping on the validation fold."""
-    train = lgb.Dataset(x_train, y_train, feature_name=list(features), categorical_feature=categorical,
-                        free_raw_data=False)
-    valid = lgb.Dataset(x_valid, y_valid, reference=train)
+                settings: FitSettings, weight: np.ndarray | None = None, init_model: lgb.Booster | None = None,
+                valid_weight: np.ndarray | None = None) -> lgb.Booster:
+    """Train with early stopping on the validation fold; ``weight`` / ``valid_weight``
+    weigh the rows of each fold, ``init_model`` is a booster to continue from (its trees
+    stay in the result)."""
+    train = lgb.Dataset(x_train, y_train, weight=weight, feature_name=list(features),
+                        categorical_feature=categorical, free_raw_data=False)
+    valid = lgb.Dataset(x_valid, y_valid, weight=valid_weight, reference=train)
     return lgb.train(_booster_params(settings, objective, features, target), train,
-                     num_boost_round=settings.max_rounds, valid_sets=[valid],
+                     num_boost_round=settings.max_rounds, valid_sets=[valid], init_model=init_model,
                      callbacks=[lgb.early_stopping(settings.early_stopping_rounds, verbose=False)])
 
 
-def fit_calibration(margin: np.ndarray, y: np.ndarray) -> Calibration:
+def fit_calibration(margin: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> Calibration:
     """Isotonic map from raw margin to probability, fitted on held-out rows, then made
     strictly increasing by interpolating between the centres of its flat steps (so
     candidates keep distinct risks; calibration is unchanged at the step centres)."""
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(margin, y)
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(margin, y, sample_weight=weight)
     xs, ys = np.asarray(iso.X_thresholds_), np.asarray(iso.y_thresholds_)
     step = np.concatenate([[0], np.cumsum(np.diff(ys) != 0)])
     knots_x = np.array([xs[step == k].mean() for k in range(step[-1] + 1)])

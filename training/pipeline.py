@@ -7,6 +7,7 @@ failure after registration removes the half-made version.
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,56 +20,91 @@ from features.snapshot import prepare_sources
 from features.timeline import dataset_end, default_as_of
 from features.training_table import build_training_table
 from models.bundle import PERFORMANCE_MODEL, RISK_MODEL, RankerBundle
+from models.fair import FairRanking
 from models.spec import FeatureSpec
 from models.store import EXPERIMENT, MODEL_NAME
 from training import evaluate as ev
 from training.baselines import LinearBaseline
+from training.card import with_tradeoff
+from training.correction import Correction, fit_selection
 from training.fairness import AuditReport, FairnessSettings, run_audit
 from training.fit import FitSettings, fit_booster, fit_calibration
 from training.results import Evaluated, Fitted, TrainedRun, TrainResult
-from training.split import temporal_split
+from training.split import TemporalSplit, temporal_split
 from training.tracking import data_fingerprint, git_commit
 from training.uplift import estimate_uplift
 
 Progress = Callable[[str], None]
 
 
+def fit_models(x: np.ndarray, table: pd.DataFrame, perf_split: TemporalSplit, risk_split: TemporalSplit,
+               spec: FeatureSpec, settings: FitSettings, weight: np.ndarray | None = None,
+               init: tuple | None = None) -> tuple:
+    """Both boosters and the risk calibration; ``weight`` per table row weighs training,
+    early stopping and calibration; ``init`` = (performance, risk) boosters to continue from."""
+    cats = [spec.features.index(f) for f in spec.categorical]
+    y_perf, y_risk = table[PERFORMANCE].to_numpy(), table[FAILURE].to_numpy()
+
+    def fold(rows: np.ndarray) -> np.ndarray | None:
+        return None if weight is None else weight[rows]
+
+    performance = fit_booster(x[perf_split.train], y_perf[perf_split.train], x[perf_split.valid],
+                              y_perf[perf_split.valid], spec.features, cats, "regression", PERFORMANCE_MODEL,
+                              settings, weight=fold(perf_split.train), valid_weight=fold(perf_split.valid),
+                              init_model=None if init is None else init[0])
+    risk = fit_booster(x[risk_split.train], y_risk[risk_split.train], x[risk_split.valid], y_risk[risk_split.valid],
+                       spec.features, cats, "binary", RISK_MODEL, settings, weight=fold(risk_split.train),
+                       valid_weight=fold(risk_split.valid), init_model=None if init is None else init[1])
+    margin = risk.predict(x[risk_split.valid], raw_score=True)
+    return performance, risk, fit_calibration(margin, y_risk[risk_split.valid], fold(risk_split.valid))
+
+
 def fit_ranker(dataset: Dataset, table: pd.DataFrame, settings: FitSettings = FitSettings(),
-               metadata: dict | None = None) -> Fitted:
-    """Temporal splits, both boosters, calibration, uplift and the linear baseline."""
+               metadata: dict | None = None, progress: Progress | None = None) -> Fitted:
+    """Temporal splits, both boosters, calibration, uplift and the linear baseline. With a
+    selection correction (``settings.selection_correction``: ipw or dr) also the selection
+    model, its weights, and the uncorrected models beside the corrected ones."""
     perf_split = temporal_split(table, PERFORMANCE)
     risk_split = temporal_split(table, FAILURE, usable=FOLLOWED_UP)     # no outcome-dependent censoring
     spec = FeatureSpec.fit(table.iloc[np.union1d(perf_split.train, risk_split.train)])
     x = spec.matrix(table)
-    cats = [spec.features.index(f) for f in spec.categorical]
+    plain = fit_models(x, table, perf_split, risk_split, spec, settings)
+    models, selection = plain, None
+    if settings.correction is not Correction.NONE:
+        selection = fit_selection(dataset, table, perf_split, risk_split, settings.alternatives, settings.seed,
+                                  progress=progress)
+        init = plain[:2] if settings.correction is Correction.DR else None
+        models = fit_models(x, table, perf_split, risk_split, spec, settings, selection.row_weight, init)
+    uplift = estimate_uplift(dataset)
+    info = {**(metadata or {}), **perf_split.describe(), **risk_split.describe(),
+            "selection_correction": settings.correction.value}
+
+    def bundle_of(fitted: tuple, extra: dict) -> RankerBundle:
+        performance, risk, calibration = fitted
+        return RankerBundle(spec=spec, performance=performance, risk=risk, calibration=calibration,
+                            catalog=dataset.training_catalog, uplift=uplift,
+                            metadata={**info, **extra, "performance_rounds": performance.best_iteration,
+                                      "risk_rounds": risk.best_iteration})
+
+    bundle = bundle_of(models, {} if selection is None else selection.summary)
+    uncorrected = None if selection is None else bundle_of(plain, {"selection_correction": Correction.NONE.value})
     y_perf, y_risk = table[PERFORMANCE].to_numpy(), table[FAILURE].to_numpy()
-    performance = fit_booster(x[perf_split.train], y_perf[perf_split.train], x[perf_split.valid],
-                              y_perf[perf_split.valid], spec.features, cats, "regression",
-                              PERFORMANCE_MODEL, settings)
-    risk = fit_booster(x[risk_split.train], y_risk[risk_split.train], x[risk_split.valid],
-                       y_risk[risk_split.valid], spec.features, cats, "binary", RISK_MODEL, settings)
-    margin = risk.predict(x[risk_split.valid], raw_score=True)
-    bundle = RankerBundle(spec=spec, performance=performance, risk=risk,
-                          calibration=fit_calibration(margin, y_risk[risk_split.valid]),
-                          catalog=dataset.training_catalog, uplift=estimate_uplift(dataset),
-                          metadata={**(metadata or {}), **perf_split.describe(), **risk_split.describe(),
-                                    "performance_rounds": performance.best_iteration,
-                                    "risk_rounds": risk.best_iteration})
     linear = LinearBaseline.fit(spec, table.iloc[perf_split.train], y_perf[perf_split.train],
                                 table.iloc[risk_split.train], y_risk[risk_split.train], settings.seed)
-    return Fitted(bundle, linear, perf_split, risk_split)
+    return Fitted(bundle, linear, perf_split, risk_split, uncorrected=uncorrected, selection=selection)
 
 
 def evaluate_ranker(fitted: Fitted, dataset: Dataset, table: pd.DataFrame,
                     oracle: pd.DataFrame | None, progress: Progress) -> Evaluated:
     """Test-period metrics for the model and baselines, plus oracle metrics if available."""
+    extra = {} if fitted.uncorrected is None else {ev.UNCORRECTED: fitted.uncorrected}
     history, calibration = ev.history_metrics(fitted.bundle, fitted.linear, table,
-                                              fitted.perf_split, fitted.risk_split)
+                                              fitted.perf_split, fitted.risk_split, extra)
     frames = [history]
     if oracle is not None:
         progress(f"oracle: {oracle[c.POSITION_ID].nunique()} held-out vacancies, {len(oracle):,} candidates")
         cands = ev.oracle_candidates(dataset, prepare_sources(dataset), oracle)
-        frames.append(ev.oracle_metrics(fitted.bundle, fitted.linear, cands))
+        frames.append(ev.oracle_metrics(fitted.bundle, fitted.linear, cands, extra))
     promotion = ev.promotion_metrics(fitted.bundle, table, fitted.perf_split, fitted.risk_split)
     return Evaluated(pd.concat(frames, ignore_index=True), calibration, promotion)
 
@@ -86,21 +122,27 @@ class Stages:
 
 def audit_ranker(fitted: Fitted, dataset: Dataset, table: pd.DataFrame, oracle: pd.DataFrame | None,
                  settings: FairnessSettings) -> AuditReport:
-    """The fairness audit at the dataset's default decision date, on the oracle's vacancies
-    when there are some, else on a seeded sample of posts."""
+    """The fairness audit of the lists the version serves (its fair top lists, if any) at the
+    dataset's default decision date, on the oracle's vacancies when there are some (beside
+    the oracle's own lists), else on a seeded sample of posts; with the trade-off curve."""
     preferred = list(oracle[c.POSITION_ID].unique()) if oracle is not None else None
-    return run_audit(fitted.bundle, dataset, prepare_sources(dataset), default_as_of(dataset), settings,
-                     positions=preferred, perf_rows=table.iloc[fitted.perf_split.test],
-                     risk_rows=table.iloc[fitted.risk_split.test])
+    report = run_audit(fitted.bundle, dataset, prepare_sources(dataset), default_as_of(dataset), settings,
+                       positions=preferred, perf_rows=table.iloc[fitted.perf_split.test],
+                       risk_rows=table.iloc[fitted.risk_split.test], truth=oracle)
+    return with_tradeoff(report)           # the price of fair top lists, on the same vacancies
 
 
 def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | None = None,
           settings: FitSettings = FitSettings(), progress: Progress | None = None,
           model_name: str = MODEL_NAME, fairness: FairnessSettings = FairnessSettings(),
-          force_champion: str | None = None, oracle: str | Path | None = None) -> TrainResult:
-    """The whole ``mutasi train`` job. ``force_champion`` (a reason, recorded) lets a
+          force_champion: str | None = None, oracle: str | Path | None = None,
+          fair: FairRanking = FairRanking(), tune: int = 0, tune_timeout: float = 1800.0) -> TrainResult:
+    """The whole ``mutasi train`` job. ``fair`` is the version's fair top-list setting
+    (saved in the bundle, served and audited with it; threshold 0 serves the plain order). ``force_champion`` (a reason, recorded) lets a
     version whose fairness audit failed take ``champion`` anyway. ``oracle`` names the
-    simulator's held-out vacancies file; it is never picked up from the data directory."""
+    simulator's held-out vacancies file; it is never picked up from the data directory.
+    ``tune`` > 0 first searches that many Optuna trials (at most ``tune_timeout`` seconds)
+    on the temporal training / validation splits and fits with the best parameters."""
     say = Stages(progress or (lambda _m: None))
     truth = ev.read_oracle(oracle) if oracle is not None else None    # a bad file fails before the long work
     say(f"loading and validating {data}")
@@ -110,8 +152,18 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
     info = {"data_source": str(Path(data).resolve()), "data_fingerprint": data_fingerprint(data),
             "n_events": len(table), "dataset_end": str(dataset_end(dataset).date()),
             "git_commit": git_commit(), "model_name": model_name}
+    tuning = None
+    if tune > 0:
+        from training.tune import tune as search
+
+        say(f"tuning: {tune} trials on the validation split (at most {tune_timeout:.0f}s)")
+        tuning = search(table, settings, tune, progress=say, timeout=tune_timeout)
+        settings = tuning.apply(settings)
+        say(f"best of {len(tuning.trials)} trials ({tuning.n_pruned} pruned): "
+            + ", ".join(f"{k} {v:.4g}" for k, v in tuning.best_params.items()))
     say(f"fitting on {len(table):,} transfer events")
-    fitted = fit_ranker(dataset, table, settings, metadata=info)
+    fitted = fit_ranker(dataset, table, settings, metadata=info, progress=say)
+    fitted = replace(fitted, bundle=replace(fitted.bundle, fair=fair))
     say("evaluating on the test period" + (" and the oracle" if truth is not None else ""))
     evaluated = evaluate_ranker(fitted, dataset, table, truth, say)
     say("fairness audit")
@@ -121,7 +173,7 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
     from training.mlflow_run import log_and_register  # the MLflow edge, only when logging
 
     run = TrainedRun(dataset, table, fitted, evaluated, audit, info, settings)
-    return log_and_register(run, experiment, tracking_uri, model_name, force_champion, say)
+    return log_and_register(run, experiment, tracking_uri, model_name, force_champion, say, tuning=tuning)
 
 
 def summary_lines(evaluation: pd.DataFrame) -> list[str]:

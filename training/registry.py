@@ -81,10 +81,13 @@ def _no_worse(new: float, old: float, higher_is_better: bool) -> bool:
 def gate(comparison: Comparison, audit_passed: bool, force_reason: str | None,
          flagged_groups: int = 0) -> Comparison:
     """The fairness gate: a version whose audit failed never takes ``champion`` unless a
-    person forces it with a recorded reason."""
+    person forces it with a recorded reason. The audit judges the version as it serves: its
+    top lists as ordered by its own fair setting (:class:`models.fair.FairRanking`, saved
+    with it), not the plain order of its scores."""
     if comparison.decision is not Decision.PROMOTE or audit_passed:
         return comparison
-    failed = f"its fairness audit failed ({flagged_groups} flagged group(s), see fairness/audit.md)"
+    failed = (f"its fairness audit of the lists it serves failed ({flagged_groups} flagged group(s), "
+              "see fairness/audit.md)")
     if force_reason:
         return replace(comparison, decision=Decision.FORCED,
                        reason=f"{comparison.reason}; {failed}; champion forced: {force_reason}")

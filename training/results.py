@@ -13,7 +13,8 @@ from features.io import Dataset
 from models.bundle import RankerBundle
 from models.tags import promote_command
 from training.baselines import LinearBaseline
-from training.card import model_card
+from training.card import model_card, tradeoff_markdown
+from training.correction import Selection
 from training.fairness import AuditReport
 from training.fit import FitSettings
 from training.registry import Comparison, Decision
@@ -28,6 +29,8 @@ class Fitted:
     linear: LinearBaseline
     perf_split: TemporalSplit
     risk_split: TemporalSplit
+    uncorrected: RankerBundle | None = None      # the plain fit, when a selection correction was applied
+    selection: Selection | None = None           # the selection model, its weights and report
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ class TrainedRun:
         """The model card of this run as registered ``version`` (with the registry decision)."""
         return model_card({**self.fitted.bundle.metadata, **self.info, "version": version}, self.evaluated.table,
                           self.fitted.bundle.spec.features, self.audit.to_markdown(),
-                          None if comparison is None else (comparison.decision, comparison.reason))
+                          None if comparison is None else (comparison.decision, comparison.reason),
+                          tradeoff_markdown(self.audit.tradeoff, self.fitted.bundle.fair))
 
 
 @dataclass(frozen=True)

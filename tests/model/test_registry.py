@@ -147,10 +147,12 @@ def test_audit_is_logged_and_recorded_on_the_version(home, data, tmp_path):
     run = client.get_run(result.run_id)
     assert "fairness_passed" in run.data.metrics
     files = {f.path for f in client.list_artifacts(result.run_id, "fairness")}
-    assert files == {"fairness/audit.md", "fairness/audit.json"}
+    assert {"fairness/audit.md", "fairness/audit.json"} <= files <= {
+        "fairness/audit.md", "fairness/audit.json", "fairness/tradeoff.csv", "fairness/tradeoff.png"}
+    assert run.data.params["fair_threshold"] == "0.8"             # the version's served setting, as logged
     card = client.download_artifacts(result.run_id, "model_card.md", str(tmp_path))
     text = open(card).read()
-    assert "## Fairness audit" in text and "Audit " in text
+    assert "## Fairness audit" in text and "Audit " in text and "## Fair top lists: the price" in text
     params = run.data.params                            # the splits' dates and counts, as logged
     assert (f"train before {params['performance_valid_from']} ({params['performance_n_train']} events)"
             in text)
