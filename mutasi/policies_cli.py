@@ -68,7 +68,7 @@ def render(evaluation, console: Console) -> None:
                  f"{row['n_matched']}/{row['n_events']} (exp. {row['expected_matches']:.0f})",
                  f"{row['ess']:.1f}"]
         if known:
-            cells += [f"{row['oracle_value'] + 1:.3f}", "" if pd.isna(row["covers"]) else
+            cells += [f"{row['oracle_value']:.3f}", "" if pd.isna(row["covers"]) else
                       ("yes" if row["covers"] else "no")]
         table.add_row(*cells)
     console.print(table)

@@ -59,7 +59,7 @@ from training.split import TemporalSplit, temporal_split
 Progress = Callable[[str], None]
 POLICIES = (MODEL, LINEAR, DUK, LAST_SCORE)
 LOGGED = "logged"
-ESTIMATORS = (ope.Method.IPS, ope.Method.SNIPS)
+ESTIMATORS = (ope.Method.IPS, ope.Method.SNIPS, ope.Method.DR)
 REWARD_MODEL = "a separate LightGBM reward model (100 rounds, 15 leaves) fitted on the training period"
 RESULT_COLUMNS = ("policy", "target", "estimator", "estimate", "low", "high", "n_events", "n_matched",
                   "expected_matches", "ess", "oracle_value", "covers")
