@@ -28,22 +28,12 @@ def _fail(message: str, code: int = 1) -> None:
 
 def read_log(path: Path):
     """The simulator's ``oracle_log.parquet`` (a directory means the file inside it)."""
-    import pandas as pd
-
     from features import columns as c
     from features.names import FAILURE, ORACLE_LOG_FILE, PERFORMANCE
+    from training.evaluate import read_simulator_file
 
-    if path.is_dir():
-        path = path / ORACLE_LOG_FILE
-    if not path.exists():
-        raise ValueError(f"--oracle-log: {path} does not exist (simulate with --logged-replicates N)")
-    try:
-        log = pd.read_parquet(path)
-    except Exception as exc:  # any reader failure is the file's fault: say which file
-        raise ValueError(f"--oracle-log: {path} cannot be read as Parquet: {exc}") from exc
-    missing = {c.POSITION_ID, c.EMPLOYEE_ID, PERFORMANCE, FAILURE} - set(log.columns)
-    if missing:
-        raise ValueError(f"--oracle-log: {path} lacks columns {sorted(missing)}")
+    log = read_simulator_file(path, ORACLE_LOG_FILE, {c.POSITION_ID, c.EMPLOYEE_ID, PERFORMANCE, FAILURE},
+                              "--oracle-log file")
     if log.empty:
         raise ValueError(f"--oracle-log: {path} has no logged choices")
     return log

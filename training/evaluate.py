@@ -106,21 +106,29 @@ class OracleError(ValueError):
     """The oracle file named by the user cannot be used (missing, unreadable, wrong columns)."""
 
 
+def read_simulator_file(path: str | Path, default_name: str, required: set[str], what: str) -> pd.DataFrame:
+    """One of the simulator's Parquet files written beside a dataset (a directory means the
+    file ``default_name`` inside it); every problem is an :class:`OracleError` naming the file."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / default_name
+    if not path.exists():
+        raise OracleError(f"{what} {path} does not exist")
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # any reader failure is the file's fault: say which file
+        raise OracleError(f"{what} {path} cannot be read as Parquet: {exc}") from exc
+    missing = required - set(frame.columns)
+    if missing:
+        raise OracleError(f"{what} {path} lacks columns {sorted(missing)}")
+    return frame
+
+
 def read_oracle(path: str | Path) -> pd.DataFrame:
     """The simulator's held-out vacancies with their truth (``oracle_vacancies.parquet``,
     written beside a simulated dataset). Only read when named explicitly (``--oracle``)."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / ORACLE_VACANCIES_FILE
-    if not path.exists():
-        raise OracleError(f"oracle file {path} does not exist")
-    try:
-        oracle = pd.read_parquet(path)
-    except Exception as exc:  # any reader failure is the file's fault: say which file
-        raise OracleError(f"oracle file {path} cannot be read as Parquet: {exc}") from exc
-    missing = {c.POSITION_ID, c.EMPLOYEE_ID, AS_OF, TRUE_EXPECTED_SCORE, TRUE_FAILURE_PROB} - set(oracle.columns)
-    if missing:
-        raise OracleError(f"oracle file {path} lacks columns {sorted(missing)}")
+    oracle = read_simulator_file(path, ORACLE_VACANCIES_FILE, {c.POSITION_ID, c.EMPLOYEE_ID, AS_OF,
+                                                              TRUE_EXPECTED_SCORE, TRUE_FAILURE_PROB}, "oracle file")
     oracle[AS_OF] = pd.to_datetime(oracle[AS_OF])
     return oracle
 

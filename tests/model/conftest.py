@@ -8,6 +8,9 @@ from simulator import simulate, write_simulation
 from training.evaluate import with_age
 from training.pipeline import fit_ranker
 
+from cloned_dataset import cloned_tables
+from tiny_dataset import write_tables
+
 
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory):
@@ -15,3 +18,17 @@ def trained(tmp_path_factory):
     dataset = load_dataset(path)
     table = with_age(build_training_table(dataset), dataset)
     return {"path": path, "dataset": dataset, "table": table, "fitted": fit_ranker(dataset, table)}
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A private MUTASI_HOME (MLflow store, audit log) for one test."""
+    monkeypatch.setenv("MUTASI_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def data(tmp_path):
+    """A small cloned dataset directory (50 employees)."""
+    return write_tables(cloned_tables(50), tmp_path / "data")

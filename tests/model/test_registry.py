@@ -23,18 +23,6 @@ from tiny_dataset import write_tables
 pytestmark = pytest.mark.model
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("MUTASI_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    return tmp_path
-
-
-@pytest.fixture
-def data(tmp_path):
-    return write_tables(cloned_tables(50), tmp_path / "data")
-
-
 def aliases(client) -> dict[str, list[str]]:
     return {row["version"]: row["aliases"] for row in list_versions(client)}
 

@@ -16,25 +16,10 @@ from training.pipeline import train
 from training.split import temporal_split
 from training.tune import SEARCH_SPACE, tune
 
-from cloned_dataset import cloned_tables
-from tiny_dataset import write_tables
-
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 SMALL = FitSettings(max_rounds=60, early_stopping_rounds=20)
 PARENT = "tags.mlflow.parentRunId = '{}'"
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("MUTASI_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    return tmp_path
-
-
-@pytest.fixture
-def data(tmp_path):
-    return write_tables(cloned_tables(50), tmp_path / "data")
 
 
 def test_search_on_a_province_never_sees_its_test_period(trained):
