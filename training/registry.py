@@ -84,8 +84,10 @@ def gate(comparison: Comparison, audit_passed: bool, force_reason: str | None,
     person forces it with a recorded reason. The audit judges the version as it serves: its
     top lists as ordered by its own fair setting (:class:`models.fair.FairRanking`, saved
     with it), not the plain order of its scores."""
-    if comparison.decision is not Decision.PROMOTE or audit_passed:
+    if comparison.decision is not Decision.PROMOTE:
         return comparison
+    if audit_passed:
+        return replace(comparison, reason=f"{comparison.reason}, and its fairness audit of the lists it serves passed")
     failed = (f"its fairness audit of the lists it serves failed ({flagged_groups} flagged group(s), "
               "see fairness/audit.md)")
     if force_reason:

@@ -34,7 +34,6 @@ from training.fairness import (
     scored_pools,
 )
 from training.pipeline import fit_ranker
-from training.registry import Comparison, Decision, gate
 
 pytestmark = pytest.mark.model
 
@@ -111,16 +110,6 @@ def test_each_gap_says_whether_it_is_in_the_truth():
     frame["oracle_selected"] = np.r_[np.arange(1000) < 100, np.arange(1000) < 100]
     learned = " ".join(gap_sentences(rate_table(frame, groups, FairnessSettings()), 0.8))
     assert "not in the truth (the oracle's own lists: 1.00)" in learned
-
-
-@pytest.mark.code
-def test_gate_refuses_champion_unless_forced():
-    promote = Comparison({}, None, None, Decision.PROMOTE, "there is no champion yet")
-    assert gate(promote, audit_passed=True, force_reason=None).decision is Decision.PROMOTE
-    refused = gate(promote, audit_passed=False, force_reason=None)
-    assert refused.decision is Decision.REFUSED_BY_AUDIT and not refused.promote
-    forced = gate(promote, audit_passed=False, force_reason="reviewed by the board on 2026-01-05")
-    assert forced.decision is Decision.FORCED and forced.promote and "reviewed by the board" in forced.reason
 
 
 @pytest.mark.slow

@@ -40,7 +40,9 @@ def test_compare_rules():
 
 def test_gate_refuses_champion_unless_forced():
     first = compare({"performance_spearman": 0.4, "risk_brier": 0.1}, None, None)
-    assert gate(first, audit_passed=True, force_reason=None) == first
+    passed = gate(first, audit_passed=True, force_reason=None)
+    assert passed.decision is Decision.PROMOTE and passed.reason.startswith(first.reason)
+    assert "audit of the lists it serves passed" in passed.reason
     refused = gate(first, audit_passed=False, force_reason=None, flagged_groups=3)
     assert refused.decision is Decision.REFUSED_BY_AUDIT and not refused.promote
     assert "3 flagged group(s)" in refused.reason
