@@ -26,7 +26,7 @@ from models.store import EXPERIMENT, MODEL_NAME
 from training import evaluate as ev
 from training.baselines import LinearBaseline
 from training.card import with_tradeoff
-from training.correction import Correction, fit_selection
+from training.correction import Correction, Selection, fit_selection
 from training.fairness import AuditReport, FairnessSettings, run_audit
 from training.fit import FitSettings, fit_booster, fit_calibration
 from training.results import Evaluated, Fitted, TrainedRun, TrainResult
@@ -59,20 +59,30 @@ def fit_models(x: np.ndarray, table: pd.DataFrame, perf_split: TemporalSplit, ri
     return performance, risk, fit_calibration(margin, y_risk[risk_split.valid], fold(risk_split.valid))
 
 
+def splits(table: pd.DataFrame) -> tuple[TemporalSplit, TemporalSplit]:
+    """The temporal splits of the performance and the risk targets (risk: followed-up events
+    only, so no outcome-dependent censoring)."""
+    return temporal_split(table, PERFORMANCE), temporal_split(table, FAILURE, usable=FOLLOWED_UP)
+
+
 def fit_ranker(dataset: Dataset, table: pd.DataFrame, settings: FitSettings = FitSettings(),
-               metadata: dict | None = None, progress: Progress | None = None) -> Fitted:
+               metadata: dict | None = None, progress: Progress | None = None,
+               selection: Selection | None = None) -> Fitted:
     """Temporal splits, both boosters, calibration, uplift and the linear baseline. With a
     selection correction (``settings.selection_correction``: ipw or dr) also the selection
-    model, its weights, and the uncorrected models beside the corrected ones."""
-    perf_split = temporal_split(table, PERFORMANCE)
-    risk_split = temporal_split(table, FAILURE, usable=FOLLOWED_UP)     # no outcome-dependent censoring
+    model, its weights, and the uncorrected models beside the corrected ones (``selection``:
+    one already fitted on the same table, e.g. for the tuning search)."""
+    perf_split, risk_split = splits(table)
     spec = FeatureSpec.fit(table.iloc[np.union1d(perf_split.train, risk_split.train)])
     x = spec.matrix(table)
     plain = fit_models(x, table, perf_split, risk_split, spec, settings)
-    models, selection = plain, None
-    if settings.correction is not Correction.NONE:
+    models = plain
+    if settings.correction is Correction.NONE:
+        selection = None
+    elif selection is None:
         selection = fit_selection(dataset, table, perf_split, risk_split, settings.alternatives, settings.seed,
                                   progress=progress)
+    if selection is not None:
         init = plain[:2] if settings.correction is Correction.DR else None
         models = fit_models(x, table, perf_split, risk_split, spec, settings, selection.row_weight, init)
     uplift = estimate_uplift(dataset)
@@ -152,17 +162,22 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
     info = {"data_source": str(Path(data).resolve()), "data_fingerprint": data_fingerprint(data),
             "n_events": len(table), "dataset_end": str(dataset_end(dataset).date()),
             "git_commit": git_commit(), "model_name": model_name}
-    tuning = None
+    tuning = selection = None
     if tune > 0:
         from training.tune import tune as search
 
         say(f"tuning: {tune} trials on the validation split (at most {tune_timeout:.0f}s)")
-        tuning = search(table, settings, tune, progress=say, timeout=tune_timeout)
+        if settings.correction is not Correction.NONE:       # the search weighs rows as the fit will
+            perf_split, risk_split = splits(table)
+            selection = fit_selection(dataset, table, perf_split, risk_split, settings.alternatives,
+                                      settings.seed, progress=say)
+        tuning = search(table, settings, tune, progress=say, timeout=tune_timeout,
+                        sample_weight=None if selection is None else selection.row_weight)
         settings = tuning.apply(settings)
         say(f"best of {len(tuning.trials)} trials ({tuning.n_pruned} pruned): "
             + ", ".join(f"{k} {v:.4g}" for k, v in tuning.best_params.items()))
     say(f"fitting on {len(table):,} transfer events")
-    fitted = fit_ranker(dataset, table, settings, metadata=info, progress=say)
+    fitted = fit_ranker(dataset, table, settings, metadata=info, progress=say, selection=selection)
     fitted = replace(fitted, bundle=replace(fitted.bundle, fair=fair))
     say("evaluating on the test period" + (" and the oracle" if truth is not None else ""))
     evaluated = evaluate_ranker(fitted, dataset, table, truth, say)

@@ -5,6 +5,7 @@ downloaded ``best_params.json`` without searching again."""
 
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -82,3 +83,26 @@ def test_tuned_run_logs_nested_trials_and_fits_with_the_best_parameters(home, da
     refused = CliRunner().invoke(app, ["train", "--data", str(data), "--params", str(reused), "--tune", "2"])
     assert refused.exit_code == 1
 
+
+
+def test_search_weighs_rows_as_the_corrected_fit_will(home, data, monkeypatch):
+    """With a selection correction the search gets the same inverse-propensity weights as
+    the final fit (one selection model serves both)."""
+    import training.tune
+
+    seen = {}
+
+    def spy(table, settings, n_trials, **kwargs):
+        seen["weight"] = kwargs.get("sample_weight")
+        return tune(table, settings, n_trials, **kwargs)
+
+    monkeypatch.setattr(training.tune, "tune", spy)
+    result = train(data, settings=FitSettings(max_rounds=60, early_stopping_rounds=20, selection_correction="ipw"),
+                   tune=2)
+    weight = seen["weight"]
+    assert weight is not None and len(weight) > 0
+    run = connect().get_run(result.run_id)
+    assert run.data.params["selection_correction"] == "ipw"
+    assert any(key.startswith("selection_") for key in run.data.metrics)
+    finite = weight[~np.isnan(weight)]
+    assert finite.std() > 0 and abs(finite.mean() - 1) < 0.5     # stabilised inverse propensities, not ones
