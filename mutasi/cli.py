@@ -272,6 +272,7 @@ def audit(data: DataOption,
     from models.store import MODEL_NAME, connect, load_bundle, model_uri
     from serving.checks import as_of_date
     from serving.errors import RankingError
+    from training.audit_words import audit_markdown
     from training.fairness import FairnessSettings, run_audit
 
     try:
@@ -303,10 +304,10 @@ def audit(data: DataOption,
     settings = FairnessSettings(top_k=top_k, min_impact_ratio=min_impact_ratio, max_positions=positions)
     report = run_audit(bundle, dataset, prepare_sources(dataset), when, settings, positions=preferred,
                        truth=truth if preferred else None)
-    out.print(report.to_markdown(), highlight=False, markup=False)
+    out.print(audit_markdown(report), highlight=False, markup=False)
     if output:
         output.mkdir(parents=True, exist_ok=True)
-        (output / "audit.md").write_text(report.to_markdown())
+        (output / "audit.md").write_text(audit_markdown(report))
         (output / "audit.json").write_text(report.to_json())
         say(f"wrote {output / 'audit.md'} and audit.json")
     if not report.passed:

@@ -19,6 +19,7 @@ from models.store import (
 from models.tags import AUDIT_TAG, DECISION_REASON_TAG, DECISION_TAG, audit_value
 from training import evaluate as ev
 from training import plots
+from training.audit_words import audit_markdown
 from training.card import write_tradeoff
 from training.registry import compare, current_champion, gate, record_decision
 from training.results import TrainedRun, TrainResult
@@ -95,7 +96,7 @@ def log_and_register(run: TrainedRun, experiment: str, tracking_override: str | 
         if fitted.selection is not None:
             write_selection(folder / "selection", fitted.selection)
             mlflow.log_artifacts(str(folder / "selection"), artifact_path="selection")
-        mlflow.log_text(audit.to_markdown(), "fairness/audit.md")
+        mlflow.log_text(audit_markdown(audit), "fairness/audit.md")
         mlflow.log_text(audit.to_json(), "fairness/audit.json")
         if write_tradeoff(folder / "fairness", audit.tradeoff):
             mlflow.log_artifacts(str(folder / "fairness"), artifact_path="fairness")

@@ -12,6 +12,7 @@ import pandas as pd
 from features.io import Dataset
 from models.bundle import RankerBundle
 from models.tags import promote_command
+from training.audit_words import audit_markdown
 from training.baselines import LinearBaseline
 from training.card import model_card, tradeoff_markdown
 from training.correction import Selection
@@ -55,7 +56,7 @@ class TrainedRun:
     def card(self, version: str, comparison: Comparison | None = None) -> str:
         """The model card of this run as registered ``version`` (with the registry decision)."""
         return model_card({**self.fitted.bundle.metadata, **self.info, "version": version}, self.evaluated.table,
-                          self.fitted.bundle.spec.features, self.audit.to_markdown(),
+                          self.fitted.bundle.spec.features, audit_markdown(self.audit),
                           None if comparison is None else (comparison.decision, comparison.reason),
                           tradeoff_markdown(self.audit.tradeoff, self.fitted.bundle.fair))
 

@@ -22,12 +22,12 @@ from serving.batch import score_vacancies
 from serving.champion import ChampionCache
 from serving.context import ServingContext
 from serving.ranking import RankingOptions, rank
+from training.audit_words import audit_markdown, gap_sentences
 from training.card import tradeoff_curve
 from training.evaluate import read_oracle, with_age
 from training.fairness import (
     FairnessSettings,
     audit_positions,
-    gap_sentences,
     protected_groups,
     rate_table,
     run_audit,
@@ -191,7 +191,7 @@ def test_fair_setting_travels_with_the_bundle_and_prices_itself(trained, tmp_pat
     settings = FairnessSettings(max_positions=20)
     report = run_audit(bundle, dataset, prepare_sources(dataset), default_as_of(dataset), settings,
                        positions=list(truth[c.POSITION_ID].unique()), truth=truth)
-    assert report.fair == bundle.fair and "fair top-10" in report.to_markdown()
+    assert report.fair == bundle.fair and "fair top-10" in audit_markdown(report)
     for ref in ("plain", "duk", "oracle"):
         assert report.rates[f"{ref}_selection_impact_ratio"].notna().any()
     curve = tradeoff_curve(report.pools, report.groups, settings, bundle.fair).set_index("threshold")
