@@ -26,14 +26,12 @@ the oracle file; ``gap_share`` is (method - random) / (oracle - random).
 ``bench/results.json`` and ``bench/results.md`` (other benches' rows are kept).
 """
 
-import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 
-from bench.results import update_results
+from bench.results import seeds_main
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".mutasi" / "bench"          # simulated provinces and fitted bundles, made once
@@ -227,17 +225,7 @@ def run(seeds=SEEDS, employees: int = EMPLOYEES) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Round plans against the simulator's oracle.")
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
-    parser.add_argument("--employees", type=int, default=EMPLOYEES)
-    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.* alone")
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    rows = run(tuple(args.seeds), args.employees)
-    if not args.no_write:
-        update_results(rows, "plan_quality", started)
-    for r in rows[-12:]:
-        print(json.dumps(r))
+    seeds_main(argv, "plan_quality", "Round plans against the simulator's oracle.", run, SEEDS, EMPLOYEES, show=12)
 
 
 if __name__ == "__main__":

@@ -48,3 +48,22 @@ def update_results(rows: list[dict], name: str | None = None, started: float | N
     name = name or ", ".join(sorted(replaced))
     meta.setdefault("updated", {})[name] = machine_meta(started or time.perf_counter())
     return write_results(meta, [r for r in old["rows"] if r["bench"] not in replaced] + rows)
+
+
+def seeds_main(argv: list[str] | None, name: str, description: str, run, seeds, employees: int,
+               show: int) -> None:
+    """The command line of a bench over seeds: ``--seeds``, ``--employees``, ``--no-write``;
+    its rows go into the results under ``name`` and the last ``show`` (the summary) are printed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(seeds))
+    parser.add_argument("--employees", type=int, default=employees)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.* alone")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    rows = run(tuple(args.seeds), args.employees)
+    if not args.no_write:
+        update_results(rows, name, started)
+    for r in rows[-show:]:
+        print(json.dumps(r))

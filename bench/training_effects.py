@@ -24,15 +24,12 @@ candidate's top-claimed training against the best and the mean true change it ha
 writes them into ``bench/results.json`` and ``bench/results.md`` (``--no-write``: print only).
 """
 
-import argparse
-import json
 import pickle
-import time
 from pathlib import Path
 
 import numpy as np
 
-from bench.results import update_results
+from bench.results import seeds_main
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".mutasi" / "bench"          # provinces (with their latent state) and bundles, made once
@@ -195,17 +192,7 @@ def run(seeds=SEEDS, employees: int = EMPLOYEES) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Claimed training effects against the simulator's truth.")
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
-    parser.add_argument("--employees", type=int, default=EMPLOYEES)
-    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.* alone")
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    rows = run(tuple(args.seeds), args.employees)
-    if not args.no_write:
-        update_results(rows, "training_effects", started)
-    for r in rows[-3:]:
-        print(json.dumps(r))
+    seeds_main(argv, "training_effects", "Claimed training effects against the simulator's truth.", run, SEEDS, EMPLOYEES, show=3)
 
 
 if __name__ == "__main__":
