@@ -59,3 +59,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def cached_bundle(path: Path, directory: Path):
+    """The ranker fitted on the province at ``path`` (as tests/model/conftest.py does), saved
+    in ``directory`` once and loaded from there afterwards."""
+    from models.bundle import RankerBundle
+
+    if not (directory / "metadata.json").exists():
+        from features.io import load_dataset
+        from features.training_table import build_training_table
+        from training.evaluate import with_age
+        from training.pipeline import fit_ranker
+
+        print(f"  fitting the ranker on {path.name} (once, cached in {directory})", flush=True)
+        dataset = load_dataset(path)
+        table = with_age(build_training_table(dataset), dataset)
+        fit_ranker(dataset, table).bundle.save(directory)
+    return RankerBundle.load(directory)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.common import cached_bundle
 from bench.results import seeds_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,21 +55,8 @@ def province(employees: int, seed: int) -> tuple[Path, object]:
 
 
 def fitted_bundle(path: Path):
-    """The ranker fitted on a province (as tests/model/conftest.py does), saved once."""
-    from models.bundle import RankerBundle
-
-    directory = path.with_name(path.name + "-bundle")
-    if not (directory / "metadata.json").exists():
-        from features.io import load_dataset
-        from features.training_table import build_training_table
-        from training.evaluate import with_age
-        from training.pipeline import fit_ranker
-
-        print(f"  fitting the ranker on {path.name} (once, cached in {directory})", flush=True)
-        dataset = load_dataset(path)
-        table = with_age(build_training_table(dataset), dataset)
-        fit_ranker(dataset, table).bundle.save(directory)
-    return RankerBundle.load(directory)
+    """The ranker fitted on a province, saved once beside it."""
+    return cached_bundle(path, path.with_name(path.name + "-bundle"))
 
 
 def claims(context, bundle, oracle):

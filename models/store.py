@@ -52,6 +52,11 @@ def model_uri(alias: str = CHAMPION, name: str = MODEL_NAME) -> str:
     return f"models:/{name}@{alias}"
 
 
+def version_uri(version: str | None = None, name: str = MODEL_NAME) -> str:
+    """A registered version's URI (``--model VERSION``), or the champion's without one."""
+    return f"models:/{name}/{version}" if version else model_uri(name=name)
+
+
 def load_bundle(uri: str):
     """Download a logged or registered pyfunc model and load its :class:`RankerBundle`."""
     import mlflow.artifacts

@@ -269,7 +269,7 @@ def audit(data: DataOption,
     from features.names import AS_OF
     from features.snapshot import prepare_sources
     from features.timeline import default_as_of
-    from models.store import MODEL_NAME, connect, load_bundle, model_uri
+    from models.store import connect, load_bundle, version_uri
     from serving.checks import as_of_date
     from serving.errors import RankingError
     from training.audit_words import audit_markdown
@@ -285,7 +285,7 @@ def audit(data: DataOption,
     except DatasetError as exc:
         fail(str(exc))
     connect(tracking_uri)
-    uri = f"models:/{MODEL_NAME}/{model}" if model else model_uri()
+    uri = version_uri(model)
     say(f"loading {uri}")
     bundle = load_bundle(uri)
     when = day if day is not None else default_as_of(dataset)

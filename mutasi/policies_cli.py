@@ -135,11 +135,11 @@ def evaluate_policies(
     except DatasetError as exc:
         _fail(str(exc))
     from features.training_table import build_training_table
-    from models.store import MODEL_NAME, connect, load_bundle, model_uri
+    from models.store import connect, load_bundle, version_uri
     from training import policy_eval as pe
 
     connect(tracking_uri)
-    uri = f"models:/{MODEL_NAME}/{model}" if model else model_uri()
+    uri = version_uri(model)
     _say(f"loading {uri}")
     try:
         bundle = load_bundle(uri)
