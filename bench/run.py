@@ -11,7 +11,15 @@ their rows in the results.
 import argparse
 import time
 
-from bench import features_bench, plan_quality, planning_bench, serving_bench, training_bench
+from bench import (
+    features_bench,
+    plan_quality,
+    planning_bench,
+    selection_bias,
+    serving_bench,
+    training_bench,
+    training_effects,
+)
 from bench.results import machine_meta, update_results, write_results
 
 SIZES = (5000, 10000, 20000)        # 1x, 2x, 4x
@@ -19,6 +27,9 @@ SIZES = (5000, 10000, 20000)        # 1x, 2x, 4x
 BENCHES = {"features": lambda: features_bench.run(SIZES), "training": lambda: training_bench.run(SIZES),
            "serving": lambda: serving_bench.run(SIZES), "planning": planning_bench.run,
            "plan_quality": plan_quality.run}
+# quality against the simulator's truth over seeds, too long for every run (20-60 minutes each):
+# ``--only NAME`` runs them; ope_check and tuning_check write their own JSON (see their modules)
+LONG = {"selection_bias": selection_bias.run, "training_effects": training_effects.run}
 
 
 def scaling(rows: list[dict]) -> list[dict]:
@@ -38,13 +49,13 @@ def scaling(rows: list[dict]) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Every benchmark side by side (make bench).")
-    parser.add_argument("--only", nargs="+", choices=sorted(BENCHES), help="run only these benches")
+    parser.add_argument("--only", nargs="+", choices=sorted(BENCHES | LONG), help="run only these benches")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     rows: list[dict] = []
     for name in args.only or BENCHES:
         print(f"[{time.perf_counter() - started:6.0f}s] {name}", flush=True)
-        rows += BENCHES[name]()
+        rows += (BENCHES | LONG)[name]()
     if args.only:
         print(update_results(rows, ", ".join(args.only), started))
         return
