@@ -13,7 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from features.io import Dataset
+from features.protected import pool_groups
 from models.bundle import RankerBundle
+from models.fair import FairOrder, fair_order
 from models.policy import ScorePolicy
 
 PREDICTED_PERFORMANCE = "predicted_performance"      # expected post-transfer SKP score, 1..5
@@ -62,3 +65,13 @@ def score_matrix(bundle: RankerBundle, x: np.ndarray, policy: ScorePolicy = DEFA
     matrices of many pools at once); ``num_threads`` for large batches only."""
     performance, risk = bundle.predict_matrix(x, num_threads=num_threads)
     return ScoredCandidates(x, performance, risk, policy.score(performance, risk))
+
+
+def served_order(bundle: RankerBundle, score: np.ndarray, dataset: Dataset, employee_ids, as_of,
+                 position_id: str) -> FairOrder:
+    """The order the version serves for one scored pool: its fair top list when its fair
+    setting is on (protected groups at ``as_of``, read only then and only as constraints;
+    bounds seeded by ``position_id``), else the plain :func:`rank_order`. The ranking, the
+    batch scorer and the fairness audit all order pools through this one function."""
+    groups = pool_groups(dataset, employee_ids, as_of) if bundle.fair.enabled else {}
+    return fair_order(score, groups, bundle.fair, key=position_id)

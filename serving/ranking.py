@@ -7,7 +7,7 @@ score → the served order (:func:`served_order`: the plain order, or the fair t
 the version's :class:`~models.fair.FairRanking`) → explanations and training
 recommendations for the rows returned only.
 
-Protected attributes (:func:`features.protected.pool_groups`) are read only when the
+Protected attributes (:func:`models.scoring.served_order`) are read only when the
 version serves fair top lists, and only as constraints on who fills the top list: no
 score changes.
 """
@@ -24,11 +24,11 @@ from features.candidates import CandidatePool, candidate_pool
 from features.eligibility import EligibilityRules
 from features.geo import haversine_km
 from features.pairs import DISTANCE_KM, PositionTable
-from features.protected import pool_groups
 from models.bundle import RankerBundle
-from models.fair import FairOrder, fair_order
+from models.fair import FairOrder
 from models.policy import ScorePolicy
 from models.scoring import ScoredCandidates, score_candidates
+from models.scoring import served_order as order_pool
 from serving.champion import ServedModel
 from serving.checks import as_of_date, check_options, check_vacancy
 from serving.context import ServingContext
@@ -134,9 +134,8 @@ def served_order(context: ServingContext, bundle: RankerBundle, scored_pool: Sco
                  when: pd.Timestamp) -> FairOrder:
     """The order the version serves for one scored pool: its fair top list when it has a
     fair setting on (groups at ``when``, bounds seeded by ``position_id``), else the plain order."""
-    employees = scored_pool.pool.candidates[c.EMPLOYEE_ID]
-    groups = pool_groups(context.dataset, employees, when) if bundle.fair.enabled else {}
-    return fair_order(scored_pool.scored.score, groups, bundle.fair, key=position_id)
+    return order_pool(bundle, scored_pool.scored.score, context.dataset, scored_pool.pool.candidates[c.EMPLOYEE_ID],
+                      when, position_id)
 
 
 def fair_info(fair: FairOrder, threshold: float, employees: np.ndarray) -> FairRankingInfo:

@@ -1,8 +1,8 @@
 """Fairness audit of a model version (UU 20/2023 merit principle; four-fifths rule).
 
 For every audited vacancy, the eligible candidates are scored with the model's policy and
-ordered as the version *serves* them (:func:`models.fair.fair_order` with the version's
-:class:`~models.fair.FairRanking`: the plain order when it is off); the served top-k list is
+ordered as the version *serves* them (:func:`models.scoring.served_order`: the version's
+:class:`~models.fair.FairRanking`, the plain order when it is off); the served top-k list is
 the *selection*. Per protected group (gender, age band, home region): the selection rate
 (selected ÷ candidates), its impact ratio against the most selected group (four-fifths
 rule, NYC Local Law 144 style) and the scoring-rate variant (share scored above the pool's
@@ -43,20 +43,12 @@ from features.eligibility import EligibilityRules, employee_reasons
 from features.io import Dataset
 from features.names import AS_OF, FAILURE, PERFORMANCE, TRUE_EXPECTED_SCORE, TRUE_FAILURE_PROB
 from features.pairs import PositionTable
-from features.protected import (  # noqa: F401  (protected_groups: re-exported for the audit's callers)
-    AGE_BAND,
-    ATTRIBUTES,
-    GENDER,
-    HOME_REGION,
-    age_years,
-    pool_groups,
-    protected_groups,
-)
+from features.protected import ATTRIBUTES, age_years, protected_groups
 from features.snapshot import Sources, snapshot_at
 from models.bundle import RankerBundle
-from models.fair import OFF, FairRanking, fair_order
+from models.fair import OFF, FairRanking
 from models.policy import ScorePolicy
-from models.scoring import ADJUSTMENT_RISK, PREDICTED_PERFORMANCE, SCORE, score_candidates
+from models.scoring import ADJUSTMENT_RISK, PREDICTED_PERFORMANCE, SCORE, score_candidates, served_order
 from training import metrics as m
 from training.baselines import AGE_YEARS, duk_score
 
@@ -118,7 +110,7 @@ def scored_pools(bundle: RankerBundle, dataset: Dataset, sources: Sources, posit
     """Eligible candidates of every audited vacancy with predictions, score, the served
     selection (``selected``: the version's served top list, fair when it serves fair lists)
     and the plain, DUK and oracle selections: the same pools, scores and order as a served
-    ranking (:func:`candidate_pool`, :func:`score_candidates`, :func:`fair_order`), so the
+    ranking (:func:`candidate_pool`, :func:`score_candidates`, :func:`served_order`), so the
     selections are its top lists. ``truth``: the oracle's rows (true outcomes), if any."""
     view = Columns.from_frame(snapshot_at(sources, dataset.employees[c.EMPLOYEE_ID], as_of))
     positions = PositionTable.from_dataset(dataset)
@@ -131,8 +123,7 @@ def scored_pools(bundle: RankerBundle, dataset: Dataset, sources: Sources, posit
             continue                          # everyone is selected: nothing to audit
         scored = score_candidates(bundle, pool.frame, policy)
         ids = np.asarray(pool.candidates[c.EMPLOYEE_ID], dtype=object)
-        groups = pool_groups(dataset, ids, as_of) if bundle.fair.enabled else {}
-        served = fair_order(scored.score, groups, bundle.fair, key=pid)
+        served = served_order(bundle, scored.score, dataset, ids, as_of, pid)
         frames.append(pd.DataFrame({
             c.POSITION_ID: pid, c.EMPLOYEE_ID: ids, AS_OF: as_of, PREDICTED_PERFORMANCE: scored.performance,
             ADJUSTMENT_RISK: scored.risk, SCORE: scored.score, "selected": _selected(served.order, len(ids), top_k),
