@@ -29,8 +29,9 @@ from features.candidates import DEFAULT_RULES
 from features.eligibility import ELIGIBLE, EligibilityRules, PostEligibility, employee_reasons
 from features.io import DATE_DTYPE, Dataset
 from features.names import AS_OF, CHOSEN, EVENT_ID, POOL_SIZE, SAMPLE_WEIGHT
-from features.pairs import PositionTable, pair_features
+from features.pairs import PositionTable
 from features.snapshot import Sources, build_snapshot, prepare_sources
+from features.training_table import move_features
 
 # the snapshot steps whose columns the eligibility rules read
 ELIGIBILITY_STEPS = (s.current_post, s.status, s.grade, s.education, s.appraisal_history, s.sanctions)
@@ -118,12 +119,7 @@ def eligibility_snapshot(src: Sources, employee_ids: pd.Series, dates) -> pd.Dat
     stamps = pd.DatetimeIndex(dates)
     entities = pd.DataFrame({c.EMPLOYEE_ID: pd.Series(np.tile(ids, len(stamps)), dtype="str"),
                              AS_OF: np.repeat(stamps.to_numpy(), len(ids))}).astype({AS_OF: DATE_DTYPE})
-    query = AsOfQuery(entities)
-    out: dict[str, np.ndarray] = {c.EMPLOYEE_ID: entities[c.EMPLOYEE_ID].to_numpy(), AS_OF: query.as_of}
-    for step in ELIGIBILITY_STEPS:
-        for name, values in step(src, query).items():
-            out[name] = values.to_numpy() if isinstance(values, pd.Series) else values
-    return pd.DataFrame(out)
+    return build_snapshot(src, AsOfQuery(entities), ELIGIBILITY_STEPS)
 
 
 def _pool_keys(src: Sources, dataset: Dataset, keys: pd.DataFrame, positions: PositionTable,
@@ -149,9 +145,7 @@ def _pool_keys(src: Sources, dataset: Dataset, keys: pd.DataFrame, positions: Po
 
 def _features(src: Sources, positions: PositionTable, pool: pd.DataFrame) -> pd.DataFrame:
     """Keys, snapshot and pair features of pool rows, as :func:`build_training_table` builds them."""
-    snap = build_snapshot(src, AsOfQuery(pool[[c.EMPLOYEE_ID, AS_OF]]))
-    pairs = pair_features(snap, positions, pool[c.POSITION_ID].to_numpy(dtype=object))
-    return pd.concat([pool[list(KEY_COLUMNS)], snap.drop(columns=[c.EMPLOYEE_ID, AS_OF]), pairs], axis=1)
+    return pd.concat([pool[list(KEY_COLUMNS)], move_features(src, positions, pool)], axis=1)
 
 
 def historical_pools(dataset: Dataset, events: pd.DataFrame, *, alternatives: int | None = 30, seed: int = 0,

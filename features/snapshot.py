@@ -375,10 +375,10 @@ STEPS = (current_post, status, grade, education, appraisal_history, competencies
          sanctions, career, preferences)
 
 
-def build_snapshot(src: Sources, query: AsOfQuery) -> pd.DataFrame:
-    """Every snapshot column for every query row, in query order."""
+def build_snapshot(src: Sources, query: AsOfQuery, steps=STEPS) -> pd.DataFrame:
+    """Every snapshot column (of ``steps``, all by default) for every query row, in query order."""
     out: Columns = {c.EMPLOYEE_ID: query.entities[c.EMPLOYEE_ID].to_numpy(), AS_OF: query.as_of}
-    for step in STEPS:
+    for step in steps:
         for name, values in step(src, query).items():
             out[name] = values.to_numpy() if isinstance(values, pd.Series) else values
     return pd.DataFrame(out)

@@ -24,11 +24,18 @@ def build_training_table(dataset: Dataset, sources: Sources | None = None,
     src = sources or prepare_sources(dataset)
     events = transfer_events(dataset)
     say(f"{len(events):,} transfer events")
-    snap = build_snapshot(src, AsOfQuery(events[[c.EMPLOYEE_ID, AS_OF]]))
-    say(f"snapshots at event dates: {snap.shape[1]} columns")
-    pairs = pair_features(snap, PositionTable.from_dataset(dataset), events[c.POSITION_ID].to_numpy())
+    features = move_features(src, PositionTable.from_dataset(dataset), events)
+    say(f"snapshot and pair features at event dates: {features.shape[1]} columns")
     labels = label_events(events, dataset)
     say(f"labels: {int(labels.notna().sum().min()):,}+ observed per target")
     keys = events[list(EVENT_COLUMNS)].reset_index(drop=True)
-    snap = snap.drop(columns=[c.EMPLOYEE_ID, AS_OF])
-    return pd.concat([keys, snap, pairs.reset_index(drop=True), labels.reset_index(drop=True)], axis=1)
+    return pd.concat([keys, features, labels.reset_index(drop=True)], axis=1)
+
+
+def move_features(src: Sources, positions: PositionTable, moves: pd.DataFrame) -> pd.DataFrame:
+    """Snapshot and pair features of each (employee_id, as_of, position_id) row: what was
+    known before the decision date about the employee, and about them in that post. The
+    training table and the historical pools build their features with this one function."""
+    snap = build_snapshot(src, AsOfQuery(moves[[c.EMPLOYEE_ID, AS_OF]]))
+    pairs = pair_features(snap, positions, moves[c.POSITION_ID].to_numpy(dtype=object))
+    return pd.concat([snap.drop(columns=[c.EMPLOYEE_ID, AS_OF]), pairs.reset_index(drop=True)], axis=1)
