@@ -89,16 +89,16 @@ def _booster_params(settings: FitSettings, objective: str, features: tuple[str, 
 def fit_booster(x_train: np.ndarray, y_train: np.ndarray, x_valid: np.ndarray, y_valid: np.ndarray,
                 features: tuple[str, ...], categorical: list[int], objective: str, target: str,
                 settings: FitSettings, weight: np.ndarray | None = None, init_model: lgb.Booster | None = None,
-                valid_weight: np.ndarray | None = None) -> lgb.Booster:
+                valid_weight: np.ndarray | None = None, callbacks: tuple = ()) -> lgb.Booster:
     """Train with early stopping on the validation fold; ``weight`` / ``valid_weight``
     weigh the rows of each fold, ``init_model`` is a booster to continue from (its trees
-    stay in the result)."""
+    stay in the result), ``callbacks`` more LightGBM callbacks (the tuning's pruning)."""
     train = lgb.Dataset(x_train, y_train, weight=weight, feature_name=list(features),
                         categorical_feature=categorical, free_raw_data=False)
     valid = lgb.Dataset(x_valid, y_valid, weight=valid_weight, reference=train)
     return lgb.train(_booster_params(settings, objective, features, target), train,
                      num_boost_round=settings.max_rounds, valid_sets=[valid], init_model=init_model,
-                     callbacks=[lgb.early_stopping(settings.early_stopping_rounds, verbose=False)])
+                     callbacks=[lgb.early_stopping(settings.early_stopping_rounds, verbose=False), *callbacks])
 
 
 def fit_calibration(margin: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> Calibration:

@@ -33,13 +33,12 @@ from pathlib import Path
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
-from sklearn.metrics import roc_auc_score
 
 from features.names import FAILURE, FOLLOWED_UP, PERFORMANCE
 from models.bundle import PERFORMANCE_MODEL, RISK_MODEL
 from models.spec import FeatureSpec
-from training.fit import FitSettings, _booster_params
+from training import metrics as m
+from training.fit import FitSettings, fit_booster
 from training.split import TemporalSplit, temporal_split
 
 Progress = Callable[[str], None]
@@ -196,13 +195,10 @@ def _reporter(trial, data: _Data, offset: int, base: float, pruning: Pruning):
     return callback
 
 
-def _fit(params: dict, data: _Data, features: tuple[str, ...], cats: list[int], settings: FitSettings,
+def _fit(data: _Data, spec: FeatureSpec, cats: list[int], objective: str, target: str, settings: FitSettings,
          callback) -> lgb.Booster:
-    train = lgb.Dataset(data.x_train, data.y_train, weight=data.w_train, feature_name=list(features),
-                        categorical_feature=cats, free_raw_data=False)
-    valid = lgb.Dataset(data.x_valid, data.y_valid, weight=data.w_valid, reference=train)
-    return lgb.train(params, train, num_boost_round=settings.max_rounds, valid_sets=[valid],
-                     callbacks=[lgb.early_stopping(settings.early_stopping_rounds, verbose=False), callback])
+    return fit_booster(data.x_train, data.y_train, data.x_valid, data.y_valid, spec.features, cats, objective,
+                       target, settings, weight=data.w_train, valid_weight=data.w_valid, callbacks=(callback,))
 
 
 def _objective(perf: _Data, risk: _Data, spec: FeatureSpec, settings: FitSettings, space: tuple[Dim, ...],
@@ -211,31 +207,21 @@ def _objective(perf: _Data, risk: _Data, spec: FeatureSpec, settings: FitSetting
 
     def objective(trial) -> float:
         trial_settings = replace(settings, **{d.name: d.suggest(trial) for d in space})
-        perf_params = _booster_params(trial_settings, "regression", spec.features, PERFORMANCE_MODEL)
-        perf_booster = _fit(perf_params, perf, spec.features, cats, trial_settings,
+        perf_booster = _fit(perf, spec, cats, "regression", PERFORMANCE_MODEL, trial_settings,
                             _reporter(trial, perf, 0, 0.0, pruning))
         perf_rel = perf_booster.best_score["valid_0"]["l2"] / perf.null_loss
-        risk_params = _booster_params(trial_settings, "binary", spec.features, RISK_MODEL)
-        risk_booster = _fit(risk_params, risk, spec.features, cats, trial_settings,
+        risk_booster = _fit(risk, spec, cats, "binary", RISK_MODEL, trial_settings,
                             _reporter(trial, risk, RISK_STEP_OFFSET, perf_rel, pruning))
         risk_rel = risk_booster.best_score["valid_0"]["binary_logloss"] / risk.null_loss
         details = {"performance_rel_l2": perf_rel, "risk_rel_logloss": risk_rel,
                    "performance_rounds": perf_booster.best_iteration, "risk_rounds": risk_booster.best_iteration,
-                   "performance_valid_spearman": _spearman(perf.y_valid, perf_booster.predict(perf.x_valid)),
-                   "risk_valid_auc": _auc(risk.y_valid, risk_booster.predict(risk.x_valid))}
+                   "performance_valid_spearman": m.spearman(perf.y_valid, perf_booster.predict(perf.x_valid)),
+                   "risk_valid_auc": m.roc_auc(risk.y_valid, risk_booster.predict(risk.x_valid))}
         for key, value in details.items():
             trial.set_user_attr(key, value)
         return perf_rel + risk_rel
 
     return objective
-
-
-def _spearman(y: np.ndarray, pred: np.ndarray) -> float:
-    return float(spearmanr(y, pred).statistic) if len(np.unique(y)) > 1 and len(np.unique(pred)) > 1 else math.nan
-
-
-def _auc(y: np.ndarray, pred: np.ndarray) -> float:
-    return float(roc_auc_score(y, pred)) if len(np.unique(y)) > 1 else math.nan
 
 
 def _record(frozen) -> TrialRecord:
