@@ -33,6 +33,7 @@ from features.history_pools import historical_pools
 from features.io import Dataset
 from features.model_inputs import FEATURES
 from features.names import AS_OF, CHOSEN, EVENT_ID, POOL_SIZE
+from training.metrics import effective_sample_size
 from training.propensity import SelectionModel, selection_report
 from training.split import TemporalSplit
 
@@ -64,13 +65,6 @@ class Weights:
         return {"selection_ess": self.effective_sample_size, "selection_ess_share":
                 self.effective_sample_size / max(len(self.values), 1), "selection_share_clipped": self.share_clipped,
                 "selection_max_weight": self.max_weight, "selection_clip_at": self.clip_at}
-
-
-def effective_sample_size(weights: np.ndarray) -> float:
-    """Kish's effective sample size."""
-    w = np.asarray(weights, dtype="float64")
-    total = float(np.sum(w * w))
-    return float(np.sum(w) ** 2 / total) if total > 0 else 0.0
 
 
 def selection_weights(propensity, pool_size, clip_quantile: float = 0.99) -> Weights:

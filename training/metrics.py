@@ -91,3 +91,11 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> 
     table = calibration_table(y, p, bins)
     weights = table["count"] / table["count"].sum()
     return float((weights * (table["observed"] - table["predicted"]).abs()).sum())
+
+
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size (Σw)²/Σw² of non-negative weights: from 1 (one weight
+    carries everything) to len(weights) (all equal); 0 when every weight is 0."""
+    w = np.asarray(weights, dtype="float64")
+    total = float(np.sum(w * w))
+    return float(np.sum(w) ** 2 / total) if total > 0 else 0.0

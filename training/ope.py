@@ -25,6 +25,8 @@ from enum import StrEnum
 
 import numpy as np
 
+from training.metrics import effective_sample_size as kish
+
 Estimator = Callable[..., np.ndarray | float]
 
 
@@ -87,9 +89,7 @@ def naive(reward: np.ndarray) -> np.ndarray | float:
 
 def effective_sample_size(match: np.ndarray, propensity: np.ndarray) -> float:
     """Kish's effective sample size (Σw)²/Σw² of the weights match/propensity (0: no match)."""
-    w = _weights(match, propensity)
-    square = float(np.sum(w ** 2))
-    return float(np.sum(w) ** 2 / square) if square > 0 else 0.0
+    return kish(_weights(match, propensity))
 
 
 def _resample_index(n: int, n_boot: int, rng: np.random.Generator,

@@ -5,8 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.correction import Correction, effective_sample_size, selection_weights
+from training.correction import Correction, selection_weights
 from training.fit import FitSettings
+from training.metrics import effective_sample_size
 
 pytestmark = pytest.mark.code
 
