@@ -3,6 +3,9 @@
 Works on a snapshot at the decision date, so it sees exactly what the features see.
 """
 
+import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +49,19 @@ class EligibilityRules:
     check_grade: bool = True
     check_education: bool = True
     retirement_horizon_days: float | None = 365.0
+
+
+DEFAULT_RULES = EligibilityRules()
+RULES_NAME = "contract"
+RULES_VERSION = "1"
+
+
+def rules_label(rules: EligibilityRules) -> str:
+    """``name@version`` of the eligibility rules in force (custom ones by their hash)."""
+    if rules == DEFAULT_RULES:
+        return f"{RULES_NAME}@{RULES_VERSION}"
+    digest = hashlib.sha256(json.dumps(dataclasses.asdict(rules), sort_keys=True).encode()).hexdigest()
+    return f"custom@{digest[:8]}"
 
 
 def _dates(frame, name: str) -> np.ndarray:

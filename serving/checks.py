@@ -22,13 +22,38 @@ from serving.texts import LANGS
 POOL_FIELDS = ("units", "regions", "domains")
 
 
-def as_of_date(value) -> pd.Timestamp:
-    """``value`` as a day inside [EARLIEST_AS_OF, LATEST_AS_OF]; RankingError otherwise."""
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def parse_date(value, field: str = "as_of", day_first: bool = False) -> pd.Timestamp:
+    """A calendar day from ``value``: a date/timestamp, or a text ``YYYY-MM-DD`` (ISO 8601).
+    Only with ``day_first`` is a text ``DD/MM/YYYY`` (or ``DD-MM-YYYY``, ``DD.MM.YYYY``)
+    accepted too, as Indonesian dates are written; ``01/02/2025`` is never guessed to be
+    2 January. RankingError naming ``field`` otherwise."""
+    if isinstance(value, str):
+        text = value.strip()
+        day_first_match = DAY_FIRST.fullmatch(text) if day_first else None
+        if day_first_match:
+            day, month, year = day_first_match.groups()
+            text = f"{year}-{int(month):02d}-{int(day):02d}"
+        elif not ISO_DAY.fullmatch(text):
+            expected = "YYYY-MM-DD or DD/MM/YYYY" if day_first else "YYYY-MM-DD (ISO 8601)"
+            raise RankingError(field, f"{field} must be a date {expected}, not {quoted(value)}")
+        value = text
     try:
         day = pd.Timestamp(value).normalize()
     except (ValueError, TypeError, OverflowError) as exc:
-        raise RankingError("as_of", f"as_of must be a date YYYY-MM-DD, not {quoted(value)}") from exc
-    if day is pd.NaT or not EARLIEST_AS_OF <= day.date() <= LATEST_AS_OF:
+        raise RankingError(field, f"{field} must be a date YYYY-MM-DD, not {quoted(value)}") from exc
+    if day is pd.NaT:
+        raise RankingError(field, f"{field} must be a date YYYY-MM-DD, not {quoted(value)}")
+    return day
+
+
+def as_of_date(value, day_first: bool = False) -> pd.Timestamp:
+    """``value`` as a day inside [EARLIEST_AS_OF, LATEST_AS_OF]; RankingError otherwise."""
+    day = parse_date(value, "as_of", day_first)
+    if not EARLIEST_AS_OF <= day.date() <= LATEST_AS_OF:
         raise RankingError("as_of", f"as_of must be between {EARLIEST_AS_OF} and {LATEST_AS_OF}, not {quoted(value)}")
     return day
 

@@ -17,3 +17,5 @@ MAX_NOTE_LENGTH = 2_000         # characters of a reviewer's note
 MAX_NAME_LENGTH = 200           # characters of a reviewer's name
 MAX_QUERY_LENGTH = 200          # characters of a position search
 MAX_ECHO = 60                   # characters of a value quoted back in an error message
+MAX_EXCLUDED_PAGE = 500         # excluded employees in one page (HTTP, reviewer page)
+DEFAULT_EXCLUDED_PAGE = 50

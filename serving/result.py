@@ -2,6 +2,7 @@
 with a few extra fields the contract welcomes."""
 
 from datetime import date
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,12 +15,41 @@ class ModelInfo(BaseModel):
     run_id: str
 
 
+class MoveFlag(StrEnum):
+    """Moves a reviewer must notice (``serving.flags``)."""
+
+    JOB_CLASS_DOWN = "job_class_down"           # the target post's job class is lower than the current one
+    FIELD_CHANGE = "field_change"               # the post is in another field (domain) than the current one
+    LONG_DISTANCE = "long_distance"             # the post is very far from the current one
+    HEAD_TO_STAFF = "head_to_staff"             # a head of agency (JPT) into a staff post
+
+
+class Notice(BaseModel):
+    """A warning that does not stop the ranking (e.g. a date outside the data's window)."""
+
+    code: str
+    field: str | None = None
+    message: str
+
+
+class ExcludedPage(BaseModel):
+    """Which slice of the excluded list a document carries (HTTP pages it)."""
+
+    offset: int
+    limit: int
+    total: int
+
+
 class Explanation(BaseModel):
     target: Literal["performance", "risk"]
     feature: str
     label: str
     value: float | str | bool | None
-    contribution: float = Field(description="TreeSHAP value: score points (performance) or risk log-odds")
+    contribution: float = Field(description="Share of the prediction, in its unit: SKP score points "
+                                "(performance) or probability of adjustment failure (risk; 0.021 = 2.1 "
+                                "percentage points). Base value + contributions = the prediction.")
+    raw_contribution: float = Field(0.0, description="The model's TreeSHAP value: score points (performance) "
+                                    "or log-odds before calibration (risk)")
 
 
 class TrainingRecommendation(BaseModel):
@@ -46,7 +76,17 @@ class Candidate(BaseModel):
     recommendation_note: str | None = None
     current_position_id: str | None = None
     distance_km: float | None = None
-    base_values: dict[str, float] = Field(default_factory=dict)
+    base_values: dict[str, float] = Field(default_factory=dict, description="The models' raw average outputs "
+                                          "(score points, risk log-odds): base + raw contributions = raw output")
+    baseline: dict[str, float] = Field(default_factory=dict, description="The average prediction in its unit "
+                                       "(score points, risk probability): baseline + contributions = prediction")
+    display_name: str | None = Field(None, description="The employee's name when the data has one "
+                                     "(shown to reviewers, never a feature)")
+    current_unit_id: str | None = None
+    current_grade: str | None = None
+    flags: list[MoveFlag] = Field(default_factory=list, description="What a reviewer must notice about the move")
+    reason_for: str | None = Field(None, description="The strongest reason in the candidate's favour, in words")
+    reason_against: str | None = Field(None, description="The strongest reason against, in words")
 
 
 class Excluded(TypedDict):
@@ -77,8 +117,13 @@ class Ranking(BaseModel):
     as_of: date
     model: ModelInfo
     candidates: list[Candidate]
-    excluded: list[Excluded]
+    excluded: list[Excluded] | None = Field(description="Every excluded employee with reason codes; over HTTP "
+                                            "only when asked (include_excluded), one page at a time")
     n_eligible: int = 0
+    n_excluded: int = 0
+    excluded_page: ExcludedPage | None = None
+    rules: str = Field("", description="name@version of the eligibility rules in force")
+    notices: list[Notice] = Field(default_factory=list)
     policy: str = ""
     language: Literal["id", "en"] = "id"
     fair_ranking: FairRankingInfo | None = None

@@ -26,6 +26,9 @@ def cloned_tables(copies: int = 40, seed: int = 0) -> dict[str, pd.DataFrame]:
             if frame.empty:
                 continue
             frame["employee_id"] = frame["employee_id"] + f"-{k}"
+            if "display_name" in frame.columns:       # names stay distinct across copies
+                frame["display_name"] = frame["display_name"].where(frame["display_name"] == "",
+                                                                    frame["display_name"] + f" {k}")
             for col in DATE_COLUMNS:
                 if col in frame.columns:
                     dates = pd.to_datetime(frame[col], errors="coerce") + pd.DateOffset(years=years)

@@ -52,11 +52,14 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
         + _standard("p3", 3, "kesehatan") + _standard("p4", 3, "keuangan"),
         "employees": [
             {"employee_id": "e1", "birth_date": "1985-05-01", "gender": "p", "employment_status": "pns",
-             "cpns_date": "2010-03-01", "home_region_id": "r1", "retirement_age": ""},
+             "cpns_date": "2010-03-01", "home_region_id": "r1", "retirement_age": "",
+             "display_name": "Siti Rahmawati"},
             {"employee_id": "e2", "birth_date": "1980-01-15", "gender": "l", "employment_status": "pns",
-             "cpns_date": "2005-01-01", "home_region_id": "r2", "retirement_age": "58"},
+             "cpns_date": "2005-01-01", "home_region_id": "r2", "retirement_age": "58",
+             "display_name": "Budi Santoso"},
             {"employee_id": "e3", "birth_date": "1995-09-09", "gender": "p", "employment_status": "pppk",
-             "cpns_date": "2018-01-01", "home_region_id": "", "retirement_age": ""},
+             "cpns_date": "2018-01-01", "home_region_id": "", "retirement_age": "",
+             "display_name": ""},
         ],
         "exits": [],
         "assignments": [

@@ -15,7 +15,7 @@ import pandas as pd
 
 from features import columns as c
 from features import snapshot as s
-from features.eligibility import EligibilityRules
+from features.eligibility import rules_label
 from features.pairs import pair_features
 from features.round import Round, positions_with_round
 from models.scoring import score_candidates
@@ -41,19 +41,8 @@ from serving.planning.solver import PlanInfeasible, solve
 from serving.ranking import resolve_as_of
 from serving.result import ModelInfo
 
-DEFAULT_RULES = EligibilityRules()
-RULES_NAME = "contract"
-RULES_VERSION = "1"
 # what PlanInfeasible.indices count, by the constraint it names (see its docstring)
 INDEX_KIND = {"fixed_moves": "employee", "max_outflow_per_unit": "unit"}
-
-
-def rules_label(rules: EligibilityRules) -> str:
-    """``name@version`` of the eligibility rules in force (custom ones by their hash)."""
-    if rules == DEFAULT_RULES:
-        return f"{RULES_NAME}@{RULES_VERSION}"
-    digest = hashlib.sha256(json.dumps(dataclasses.asdict(rules), sort_keys=True).encode()).hexdigest()
-    return f"custom@{digest[:8]}"
 
 
 def plan(context: ServingContext, served: ServedModel, round_: Round, as_of=None,
