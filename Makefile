@@ -1,10 +1,12 @@
 # Two commands do everything on a fresh machine with python3 and make:
 #   make demo   set up, simulate a province, train and register, rank an explained vacancy
 #   make test   set up (incl. headless Chromium for the browser tests) and run every test
+# The demo's province, model store and audit log live in the mutasi home: $MUTASI_HOME, else
+# the user's data directory (~/.local/share/mutasi); DEMO_DIR=path puts the province elsewhere.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
-DEMO_DIR ?= .mutasi/demo-province
+DEMO_DIR ?=
 EMPLOYEES ?= 5000
 SEED ?= 7
 
@@ -19,7 +21,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 setup: $(VENV)/.installed
 
 demo: setup
-	$(BIN)/mutasi demo --out $(DEMO_DIR) --employees $(EMPLOYEES) --seed $(SEED)
+	$(BIN)/mutasi demo $(if $(DEMO_DIR),--out $(DEMO_DIR)) --employees $(EMPLOYEES) --seed $(SEED)
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -17,8 +17,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench.common import OUT
+from models.store import home
 
-DEMO = Path(".mutasi/demo-province")
+DEMO = home() / "demo-province"            # where `make demo` writes its province
 ROWS = (("performance", "test", "mae"), ("performance", "test", "spearman"), ("risk", "test", "roc_auc"),
         ("performance", "oracle", "spearman"), ("performance", "oracle", "ndcg@10"),
         ("performance", "oracle", "gap_share"), ("risk", "oracle", "spearman"), ("risk", "oracle", "mae"))

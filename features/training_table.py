@@ -15,19 +15,27 @@ from features.snapshot import Sources, build_snapshot, prepare_sources
 from features.timeline import transfer_events
 
 EVENT_COLUMNS = (EVENT_ID, c.EMPLOYEE_ID, c.POSITION_ID, AS_OF, c.MOVE_TYPE)
+Step = Callable[[str, int, int], None]      # progress bars: (stage, done, total)
+TABLE_STAGE = "training table"
 
 
 def build_training_table(dataset: Dataset, sources: Sources | None = None,
-                         progress: Callable[[str], None] | None = None) -> pd.DataFrame:
-    """Event keys, snapshot columns, pair features and labels for every transfer event."""
+                         progress: Callable[[str], None] | None = None, step: Step | None = None) -> pd.DataFrame:
+    """Event keys, snapshot columns, pair features and labels for every transfer event.
+    ``progress`` gets a line per step, ``step`` (a progress bar) its count of three."""
     say = progress or (lambda _msg: None)
+    tick = step or (lambda _stage, _done, _total: None)
+    tick(TABLE_STAGE, 0, 3)
     src = sources or prepare_sources(dataset)
     events = transfer_events(dataset)
     say(f"{len(events):,} transfer events")
+    tick(TABLE_STAGE, 1, 3)
     features = move_features(src, PositionTable.from_dataset(dataset), events)
     say(f"snapshot and pair features at event dates: {features.shape[1]} columns")
+    tick(TABLE_STAGE, 2, 3)
     labels = label_events(events, dataset)
     say(f"labels: {int(labels.notna().sum().min()):,}+ observed per target")
+    tick(TABLE_STAGE, 3, 3)
     keys = events[list(EVENT_COLUMNS)].reset_index(drop=True)
     return pd.concat([keys, features, labels.reset_index(drop=True)], axis=1)
 

@@ -61,9 +61,16 @@ class RankerBundle:
         """Expected post-transfer score (1..5) and calibrated adjustment-failure probability.
         One thread serves a ranking; a round plan's large batches may use more (each row is
         predicted alone, so the numbers do not depend on the thread count)."""
-        perf = np.clip(self.performance.predict(x, num_threads=num_threads), SCORE_MIN, SCORE_MAX)
+        perf = self.performance.predict(x, num_threads=num_threads)
         margin = self.risk.predict(x, raw_score=True, num_threads=num_threads)
-        return perf, self.calibration(margin)
+        return self.to_prediction(perf, PERFORMANCE_MODEL), self.to_prediction(margin, RISK_MODEL)
+
+    def to_prediction(self, raw: np.ndarray, target: str) -> np.ndarray:
+        """A booster's raw output as served: the expected score clipped to 1..5
+        (performance), the calibrated probability of the log-odds (risk)."""
+        if target == PERFORMANCE_MODEL:
+            return np.clip(raw, SCORE_MIN, SCORE_MAX)
+        return self.calibration(raw)
 
     def predict(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         return self.predict_matrix(self.matrix(frame))

@@ -8,55 +8,47 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 
+from mutasi.common import (
+    DataOption,
+    TrackingOption,
+    err,
+    fail,
+    out,
+    quiet_libraries,
+    say,
+    store_line,
+)
+from mutasi.data_cli import build_table, positions, validate
+from mutasi.inspect_cli import audit, audit_log, list_models, promote
+from mutasi.plan_cli import plan_cmd
 from mutasi.policies_cli import evaluate_policies
+from mutasi.ranking_cli import rank_cmd, rank_many
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="mutasi: recommendation and risk model for ASN transfers.")
-err = Console(stderr=True)
-out = Console()
-
-DataOption = Annotated[Path, typer.Option("--data", help="Dataset directory (contract tables).",
-                                          exists=True, file_okay=False)]
+                  help="mutasi: recommendation and risk model for ASN transfers. The model store, the audit log "
+                       "and the demo live in the home: $MUTASI_HOME, else the user's data directory "
+                       "(~/.local/share/mutasi on Linux).")
 
 
-def quiet_libraries() -> None:
-    """MLflow's INFO chatter would drown the progress lines."""
-    import logging
+def show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
 
-    for name in ("mlflow", "alembic"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-
-def say(message: str) -> None:
-    """Progress line on stderr."""
-    err.print(f"[dim]·[/dim] {message}")
+        try:
+            print(f"mutasi {version('mutasi')}")
+        except PackageNotFoundError:
+            print("mutasi (not installed as a package)")
+        raise typer.Exit()
 
 
-def fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/bold red] {message}")
-    raise typer.Exit(code)
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
+                                               callback=show_version, is_eager=True)] = False) -> None:
+    """mutasi: recommendation and risk model for ASN transfers."""
 
 
-@app.command()
-def validate(data: DataOption,
-             limit: Annotated[int, typer.Option(help="Show at most this many report lines.")] = 200) -> None:
-    """Validate a dataset directory against the contract; exit 1 when it has errors.
-
-    The report has one line per (table, column, problem) with its count and first rows."""
-    from features.io import inspect_dataset
-    from features.problems import format_report
-
-    _, problems, catalog_is_default = inspect_dataset(data)
-    if catalog_is_default:
-        say("no training_catalog table: using the shipped default catalog")
-    out.print(format_report(problems, limit), highlight=False, markup=False)
-    if any(p.severity == "error" for p in problems):
-        raise typer.Exit(1)
-
-
-@app.command()
 def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to write.")],
              employees: Annotated[int, typer.Option(help="Active headcount.")] = 5000,
              seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
@@ -93,29 +85,6 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
         f"(evaluate on them with `mutasi train --data {path} --oracle {path / ORACLE_VACANCIES_FILE}`)")
 
 
-@app.command("build-table")
-def build_table(data: DataOption,
-                output: Annotated[Path, typer.Option("--out", help="Parquet file to write.")]) -> None:
-    """Build the point-in-time training table (one row per transfer event)."""
-    from features.io import DatasetError, load_dataset
-    from features.training_table import build_training_table
-
-    try:
-        dataset = load_dataset(data)
-    except DatasetError as exc:
-        fail(str(exc))
-    table = build_training_table(dataset, progress=say)
-    tmp = output.with_name(output.name + ".partial")
-    table.to_parquet(tmp)
-    tmp.replace(output)
-    say(f"wrote {len(table):,} rows x {table.shape[1]} columns to {output}")
-
-
-TrackingOption = Annotated[str | None, typer.Option("--tracking-uri",
-                                                    help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or a local sqlite store).")]
-
-
-@app.command()
 def train(data: DataOption,
           experiment: Annotated[str, typer.Option(help="MLflow experiment name.")] = "mutasi",
           tracking_uri: TrackingOption = None,
@@ -146,6 +115,7 @@ def train(data: DataOption,
     """Validate, build the training table, train, evaluate, audit, log to MLflow and register."""
     from features.io import DatasetError
     from models.fair import FairRanking
+    from mutasi.progress import StageBar
     from training.evaluate import OracleError
     from training.fairness import FairnessSettings
     from training.fit import FitSettings
@@ -160,18 +130,21 @@ def train(data: DataOption,
         fail(f"--selection-correction: {exc}")
     if params is not None:
         settings = tuned_settings(settings, params, tune)
+    say(store_line(tracking_uri))
     try:
-        result = run(data, experiment=experiment, tracking_uri=tracking_uri, settings=settings,
-                     progress=say, fairness=FairnessSettings(min_impact_ratio=min_impact_ratio),
-                     force_champion=force_champion, oracle=oracle, tune=tune, tune_timeout=tune_timeout,
-                     fair=FairRanking(threshold=fair_threshold))
+        with StageBar(err).running() as bar:
+            result = run(data, experiment=experiment, tracking_uri=tracking_uri, settings=settings,
+                         progress=say, fairness=FairnessSettings(min_impact_ratio=min_impact_ratio),
+                         force_champion=force_champion, oracle=oracle, tune=tune, tune_timeout=tune_timeout,
+                         fair=FairRanking(threshold=fair_threshold), step=bar)
     except (DatasetError, OracleError) as exc:
-        fail(str(exc))
+        fail(escape(str(exc)))
     for line in summary_lines(result.evaluation):
         out.print(line, highlight=False, markup=False)
     out.print(f"run {result.run_id}: version {result.version} -> {result.alias} (decision {result.decision})",
               highlight=False, markup=False)
     out.print(outcome_line(result), highlight=False, markup=False)
+    say(store_line(tracking_uri))
     return result
 
 
@@ -191,276 +164,13 @@ def tuned_settings(settings, params: Path, tune: int):
     return replace(settings, **values)
 
 
-@app.command("models")
-def list_models(tracking_uri: TrackingOption = None,
-                as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """List registered versions of the model and their aliases."""
-    import json
-
-    from models.store import MODEL_NAME, connect
-    from training.registry import list_versions
-
-    rows = list_versions(connect(tracking_uri))
-    if as_json:
-        print(json.dumps(rows, indent=1, default=str))
-        return
-    if not rows:
-        out.print(f"no registered versions of {MODEL_NAME}")
-        return
-    from rich.table import Table
-
-    table = Table("version", "aliases", "fairness audit", "decision", title=MODEL_NAME)
-    for row in rows:
-        table.add_row(str(row["version"]), ", ".join(row["aliases"]), row["audit"], row["decision"])
-    out.print(table)
-    for row in rows:                                   # reasons are sentences: below the table, not in it
-        out.print(f"v{row['version']} (run {row['run_id'] or '-'}): {version_note(row)}", highlight=False,
-                  markup=False)
-
-
-def version_note(row: dict) -> str:
-    """The decision's reason, and the recorded reason of a promotion by hand."""
-    from models.tags import PROMOTED_BY_HAND_TAG
-
-    by_hand = row["tags"].get(PROMOTED_BY_HAND_TAG)
-    return "; ".join(filter(None, [row["decision_reason"], by_hand and f"promoted by hand: {by_hand}"]))
-
-
-@app.command()
-def promote(version: Annotated[str, typer.Argument(help="Model version to make champion.")],
-            reason: Annotated[str, typer.Option(help="Why (recorded on the version).")] = "manual promotion",
-            force: Annotated[bool, typer.Option(
-                help="Override a failed fairness audit (needs a --reason, recorded).")] = False,
-            tracking_uri: TrackingOption = None) -> None:
-    """Move the champion alias to VERSION by hand."""
-    from mlflow.exceptions import MlflowException
-
-    from models.store import connect
-    from training.registry import AuditGateError
-    from training.registry import promote as move
-
-    if force and reason == "manual promotion":
-        fail("--force needs a --reason explaining the override; it is recorded on the version")
-    try:
-        move(connect(tracking_uri), version, reason, force=force)
-    except MlflowException as exc:
-        fail(f"cannot promote version {version}: {exc.message}")
-    except AuditGateError as exc:
-        fail(str(exc))
-    say(f"version {version} is now champion")
-
-
-@app.command()
-def audit(data: DataOption,
-          model: Annotated[str | None, typer.Option(help="Model version (default: the champion).")] = None,
-          as_of: Annotated[str | None, typer.Option("--as-of", help="Decision date YYYY-MM-DD.")] = None,
-          positions: Annotated[int, typer.Option(help="Posts to sample when the data has no oracle.")] = 60,
-          top_k: Annotated[int, typer.Option(help="Length of the audited top lists.")] = 10,
-          min_impact_ratio: Annotated[float, typer.Option(help="Four-fifths threshold.")] = 0.8,
-          output: Annotated[Path | None, typer.Option("--out", help="Write audit.md and audit.json here.")] = None,
-          oracle: Annotated[Path | None, typer.Option(
-              help="The simulator's oracle_vacancies.parquet: audit its held-out vacancies.",
-              exists=True, dir_okay=False)] = None,
-          tracking_uri: TrackingOption = None) -> None:
-    """Fairness audit of a model version: selection and scoring rates by gender, age band and
-    home region, impact ratios (four-fifths rule), error metrics by group. Exit 1 if it fails."""
-
-    from features.io import DatasetError, load_dataset
-    from features.names import AS_OF
-    from features.snapshot import prepare_sources
-    from features.timeline import default_as_of
-    from models.store import connect, load_bundle, version_uri
-    from serving.checks import as_of_date
-    from serving.errors import RankingError
-    from training.audit_words import audit_markdown
-    from training.fairness import FairnessSettings, run_audit
-
-    try:
-        day = as_of_date(as_of) if as_of else None      # the date window every door uses
-    except RankingError as exc:
-        fail(f"{exc.field}: {exc}", 2)
-    quiet_libraries()
-    try:
-        dataset = load_dataset(data)
-    except DatasetError as exc:
-        fail(str(exc))
-    connect(tracking_uri)
-    uri = version_uri(model)
-    say(f"loading {uri}")
-    bundle = load_bundle(uri)
-    when = day if day is not None else default_as_of(dataset)
-    preferred = None
-    if oracle is not None:
-        from training.evaluate import OracleError, read_oracle
-
-        try:
-            truth = read_oracle(oracle)
-        except OracleError as exc:
-            fail(str(exc))
-        if (truth[AS_OF] == when).any():
-            preferred = list(truth["position_id"].unique())
-    else:
-        truth = None
-    settings = FairnessSettings(top_k=top_k, min_impact_ratio=min_impact_ratio, max_positions=positions)
-    report = run_audit(bundle, dataset, prepare_sources(dataset), when, settings, positions=preferred,
-                       truth=truth if preferred else None)
-    out.print(audit_markdown(report), highlight=False, markup=False)
-    if output:
-        output.mkdir(parents=True, exist_ok=True)
-        (output / "audit.md").write_text(audit_markdown(report))
-        (output / "audit.json").write_text(report.to_json())
-        say(f"wrote {output / 'audit.md'} and audit.json")
-    if not report.passed:
-        raise typer.Exit(1)
-
-
-@app.command("rank")
-def rank_cmd(data: DataOption,
-             position: Annotated[str, typer.Option("--position", help="Position id of the vacancy.")],
-             as_of: Annotated[str | None, typer.Option("--as-of", help="Decision date YYYY-MM-DD.")] = None,
-             top: Annotated[int, typer.Option("--top", help="Candidates to return.")] = 10,
-             lang: Annotated[str, typer.Option(help="id or en")] = "id",
-             as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
-             tracking_uri: TrackingOption = None) -> None:
-    """Rank eligible candidates for a vacancy with the champion model."""
-    import json
-
-    from features.io import DatasetError
-    from serving import RankingError, rank_candidates
-    from serving.audit import AuditLog
-    from serving.champion import NoChampionError
-
-    try:
-        ranking = rank_candidates(position, as_of, top, data=data, lang=lang, tracking_uri=tracking_uri)
-    except (DatasetError, NoChampionError) as exc:
-        fail(str(exc))
-    except RankingError as exc:
-        fail(f"{exc.field}: {exc}")
-    request = {"position_id": position, "as_of": as_of, "top_k": top, "lang": lang}
-    ranking.audit_id = AuditLog().record_ranking("cli", request, ranking.audit_summary())
-    document = ranking.to_document()
-    if as_json:
-        print(json.dumps(document, ensure_ascii=False))
-    else:
-        from mutasi.render import render_ranking
-
-        render_ranking(document, out, lang)
-        fair = document.get("fair_ranking") or {}
-        if fair.get("applied"):
-            changed = (f"entered the top {fair['top_k']}: {', '.join(fair['entered'])}; left it: "
-                       f"{', '.join(fair['left'])}; score given up {fair['score_given_up']:.3f}"
-                       if fair["binding"] else "the plain top list already met the bounds")
-            say(f"fair top-{fair['top_k']} list (impact ratio >= {fair['threshold']:g}): {changed}"
-                + (f"; relaxed: {', '.join(fair['relaxed'])}" if fair["relaxed"] else ""))
-
-
-@app.command("plan")
-def plan_cmd(data: DataOption,
-             round_file: Annotated[Path, typer.Option("--round", help="Round file (CSV or Parquet): position_id, "
-                                                                      "headcount?, priority?.")],
-             as_of: Annotated[str | None, typer.Option("--as-of", help="Decision date YYYY-MM-DD.")] = None,
-             max_outflow: Annotated[str | None, typer.Option(
-                 "--max-outflow-per-unit", help="Most people one unit may lose: N people, a share (0.2 or 20%), "
-                                                "or none (default 20%).")] = None,
-             w_performance: Annotated[float | None, typer.Option(help="Weight of predicted performance (1).")] = None,
-             w_risk: Annotated[float | None, typer.Option(help="Weight of adjustment risk (2).")] = None,
-             w_preference: Annotated[float | None, typer.Option(help="Bonus for a met preference (0.25).")] = None,
-             w_unwilling: Annotated[float | None, typer.Option(
-                 help="Penalty for a relocation against a stated unwillingness (0.75).")] = None,
-             chain_depth: Annotated[int | None, typer.Option(help="How deep movers' old posts join the round (0).")]
-             = None,
-             fix: Annotated[list[str] | None, typer.Option("--fix", help="Fix a move EMP:POS (repeatable).")] = None,
-             forbid: Annotated[list[str] | None, typer.Option("--forbid", help="Forbid a move EMP:POS (repeatable).")]
-             = None,
-             min_performance: Annotated[str | None, typer.Option(
-                 help="Key posts: lowest predicted performance, or none (3.5).")] = None,
-             max_risk: Annotated[str | None, typer.Option(help="Key posts: highest risk, or none (0.35).")] = None,
-             time_limit: Annotated[float | None, typer.Option(help="Solver time limit in seconds (60).")] = None,
-             lang: Annotated[str, typer.Option(help="id or en")] = "id",
-             as_json: Annotated[bool, typer.Option("--json", help="Print the plan document (JSON) only.")] = False,
-             out_dir: Annotated[Path | None, typer.Option("--out", help="Write plan.csv, unfilled.csv, plan.xlsx "
-                                                                        "and plan.html here.")] = None,
-             announce: Annotated[bool, typer.Option(help="Also write announcement.html/.txt (needs --out).")] = False,
-             tracking_uri: TrackingOption = None) -> None:
-    """Plan a mutasi round: the best assignment of many vacancies together, with its bound,
-    the greedy baseline, what each constraint costs and why vacancies stay unfilled.
-
-    Exit 2 on a bad input (round file, setting, unknown or infeasible fixed moves), 1 when
-    the dataset cannot be loaded or no model is champion. Stdout holds only the plan."""
-    from rich.markup import escape
-
-    from features.io import DatasetError
-    from features.problems import format_report
-    from mutasi.plan_cli import StageBar, build_settings, render_plan, stdout_to_stderr
-    from serving import RankingError, as_round, context_for, plan_round
-    from serving.champion import NoChampionError
-    from serving.planning.announce import announcement, announcement_files
-    from serving.planning.export import plan_files, write_files
-
-    def bad_round(exc: DatasetError) -> None:
-        fail(escape(f"{round_file}: the round file does not follow the contract\n{format_report(exc.problems)}"), 2)
-
-    quiet_libraries()
-    if announce and out_dir is None:
-        fail("--announce needs --out DIR (the announcement is written there)", 2)
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        fail(escape(f"--out {out_dir} exists and is not a directory"), 2)
-    try:                        # before the long load: a wrong setting fails at once
-        settings = build_settings(max_outflow=max_outflow, w_performance=w_performance, w_risk=w_risk,
-                                  w_preference=w_preference, w_unwilling=w_unwilling, chain_depth=chain_depth,
-                                  fix=fix, forbid=forbid, min_performance=min_performance, max_risk=max_risk,
-                                  time_limit=time_limit, lang=lang)
-    except RankingError as exc:
-        fail(escape(f"{exc.field}: {exc}"), 2)
-    say(f"loading {data}")
-    try:
-        context = context_for(data)
-    except DatasetError as exc:
-        fail(escape(str(exc)))
-    try:
-        round_ = as_round(round_file, context)
-    except DatasetError as exc:
-        bad_round(exc)
-    if round_.warnings:
-        say(escape(format_report(list(round_.warnings))))
-    say(f"planning {len(round_)} vacancies ({round_.total_headcount} people needed)")
-    try:
-        with stdout_to_stderr(), StageBar(err).running() as bar:
-            plan = plan_round(round_, as_of, data=context, settings=settings, tracking_uri=tracking_uri,
-                              progress=bar)
-    except NoChampionError as exc:
-        fail(escape(str(exc)))
-    except DatasetError as exc:
-        bad_round(exc)
-    except RankingError as exc:
-        fail(escape(f"{exc.field}: {exc}"), 2)
-    from serving.audit import AuditLog
-    from serving.planning.plan import settings_document
-
-    request = {"round_file": str(round_file), "as_of": as_of, "settings": settings_document(settings)}
-    plan.audit_id = AuditLog().record_plan("cli", request, plan.to_document())
-    if as_json:
-        print(plan.to_json())
-    else:
-        render_plan(plan, context, out, lang)
-    if out_dir is not None:
-        writers = plan_files(plan, context, lang)
-        if announce:
-            writers.update(announcement_files(announcement(plan, context, lang=lang)))
-        try:
-            paths = write_files(out_dir, writers)
-        except OSError as exc:
-            fail(escape(f"cannot write {out_dir}: {exc}"))
-        say(escape(f"wrote {', '.join(p.name for p in paths)} to {out_dir}"))
-
-
-@app.command()
 def serve(data: DataOption,
           host: Annotated[str, typer.Option(help="Interface to listen on (beyond loopback: a token is required).")]
           = "127.0.0.1",
           port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
           tracking_uri: TrackingOption = None,
-          audit_db: Annotated[Path | None, typer.Option(help="Audit log database.")] = None,
+          audit_db: Annotated[Path | None, typer.Option(help="Audit log database (default: audit.db in the home).")]
+          = None,
           trusted_proxy: Annotated[list[str] | None, typer.Option(
               help="Proxy address or network whose X-Forwarded-For is believed (repeatable; "
                    "default $MUTASI_TRUSTED_PROXIES, else none).")] = None) -> None:
@@ -479,99 +189,50 @@ def serve(data: DataOption,
         require_token_beyond_loopback(host, tokens)
         proxies = trusted_proxies(trusted_proxy, os.environ)
     except ConfigError as exc:
-        fail(str(exc))
+        fail(escape(str(exc)))
+    say(store_line(tracking_uri))
     say(f"loading {data}")
     try:
         context = ServingContext.load(data)
     except DatasetError as exc:
-        fail(str(exc))
-    application = create_app(context, ChampionCache(tracking_uri), AuditLog(audit_db), host=host, tokens=tokens)
-    say(f"serving on http://{host}:{port} (docs at /docs)")
+        fail(escape(str(exc)))
+    log = AuditLog(audit_db)
+    application = create_app(context, ChampionCache(tracking_uri), log, host=host, tokens=tokens)
+    base = base_url(host, port)
+    say(f"audit log {log.path}")
+    err.print(f"[bold]reviewer page:[/bold] {base}/review   [bold]API docs:[/bold] {base}/docs", highlight=False,
+              soft_wrap=True)
     run(application, host, port, proxies)
 
 
-@app.command("audit-log")
-def audit_log(limit: Annotated[int, typer.Option(help="Latest entries to show.")] = 20,
-              position: Annotated[str | None, typer.Option(help="Only this position.")] = None,
-              audit_db: Annotated[Path | None, typer.Option(help="Audit log database.")] = None,
-              as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-              verify: Annotated[bool, typer.Option("--verify", help="Check the hash chain; exit 1 when broken.")]
-              = False,
-              plans: Annotated[bool, typer.Option("--plans", help="Round plans and their move decisions.")]
-              = False) -> None:
-    """Read the audit log: rankings served and reviewers' decisions (or, with --plans, round
-    plans and the decisions on their moves)."""
-    import json
-
-    from serving.audit import AuditLog
-
-    log = AuditLog(audit_db)
-    if verify:
-        result = log.verify()
-        out.print(str(result), highlight=False, markup=False)
-        if not result.ok:
-            raise typer.Exit(1)
-        return
-    if plans:
-        show_plans(log, limit, as_json)
-        return
-    entries = log.rankings(limit, position)
-    for entry in entries:
-        entry["decisions"] = log.decisions(entry["id"])
-    if as_json:
-        print(json.dumps(entries, indent=1, ensure_ascii=False))
-        return
-    from rich.table import Table
-
-    def who(caller, peer) -> str:
-        return f"{caller or '?'} @ {peer}" if peer else (caller or "?")
-
-    table = Table("id", "served_at", "caller @ peer", "position", "as_of", "model", "top ids", "decisions")
-    for e in entries:
-        ids = ", ".join(r["employee_id"] for r in e["results"][:5])
-        decided = "; ".join(f"{d['action']} by {d['reviewer']} ({who(d['caller'], d['peer'])}): {d['note']}"
-                            for d in e["decisions"])
-        table.add_row(str(e["id"]), e["served_at"], who(e["caller"], e["peer"]), e["position_id"], e["as_of"],
-                      f"v{e['model_version']}", ids, decided)
-    out.print(table)
+def base_url(host: str, port: int) -> str:
+    """The address to open in a browser: a wildcard host is reached on loopback, an IPv6
+    address goes in brackets."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
 
 
-def show_plans(log, limit: int, as_json: bool) -> None:
-    """``mutasi audit-log --plans``: each recorded plan with its value and move decisions."""
-    import json
-
-    from rich.table import Table
-
-    entries = log.plans(limit)
-    for entry in entries:
-        entry["decisions"] = log.move_decisions(entry["id"])
-    if as_json:
-        print(json.dumps(entries, indent=1, ensure_ascii=False, default=str))
-        return
-    table = Table("id", "at", "caller", "plan_id", "as_of", "moves", "value / bound", "re-plans", "decisions")
-    for e in entries:
-        doc = e["document"]
-        decided = "; ".join(f"{d['decision']} {d['employee_id']}→{d['position_id']} by {d['reviewer']}"
-                            for d in e["decisions"])
-        table.add_row(str(e["id"]), e["at"], e["caller"], e["plan_id"], e["as_of"], str(len(doc["moves"])),
-                      f"{doc['objective']['value']:.3f} / {doc['objective']['bound']:.3f}",
-                      str(e["previous_id"] or ""), decided)
-    out.print(table)
+DEMO_PROVINCE = "demo-province"
 
 
-@app.command()
-def demo(out_dir: Annotated[Path, typer.Option("--out", help="Where the simulated province lives.")] = Path(
-             ".mutasi/demo-province"),
+def demo(out_dir: Annotated[Path | None, typer.Option(
+             "--out", help="Where the simulated province lives (default: demo-province in the home; the round "
+                           "and the plan go beside it).")] = None,
          employees: Annotated[int, typer.Option(help="Active headcount.")] = 5000,
          seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
          lang: Annotated[str, typer.Option(help="id or en")] = "id",
          tracking_uri: TrackingOption = None) -> None:
-    """The main job end to end: simulate a province, train and register, rank a vacancy."""
+    """The main job end to end: simulate a province, train and register, rank a vacancy,
+    plan a round; then says how to open the reviewer page."""
     import json
 
     from features.names import ORACLE_VACANCIES_FILE, SIMULATION_MANIFEST_FILE
+    from models.store import home
 
     quiet_libraries()
+    out_dir = out_dir or home() / DEMO_PROVINCE
     manifest = out_dir / SIMULATION_MANIFEST_FILE
     wanted = {"n_employees": employees, "seed": seed}
     current = json.loads(manifest.read_text()) if manifest.exists() else {}
@@ -591,12 +252,24 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Where the simulate
     counts = vacancies.groupby("position_id").size().sort_values(ascending=False)
     position = str(counts.index[0])
     say(f"ranking held-out vacancy {position} ({counts.iloc[0]} eligible in the oracle)")
-    rank_cmd(out_dir, position, None, 10, lang, False, tracking_uri)
+    rank_cmd(out_dir, position, None, 10, lang, False, tracking_uri, False)
     round_file = demo_round(out_dir, counts.index.tolist())
     plan_out = out_dir.parent / "demo-plan"
     say(f"planning a round of {len(counts)} held-out vacancies and an urgent post needing 12 people ({round_file})")
     plan_cmd(out_dir, round_file, None, None, None, None, None, None, None, None, None, None, None, None, lang,
-             False, plan_out, True, tracking_uri)
+             False, plan_out, True, tracking_uri, False)
+    say(f"the province is in {out_dir}, the plan in {plan_out}")
+    err.print(f"[bold]next:[/bold] {escape(program())} serve --data {escape(str(out_dir))}   then open "
+              f"{base_url('127.0.0.1', 8000)}/review and rank {escape(position)}", highlight=False, soft_wrap=True)
+
+
+def program() -> str:
+    """How this command was called (``.venv/bin/mutasi`` under ``make demo``), to print
+    runnable next steps; ``mutasi`` when run as a module."""
+    import sys
+
+    called = sys.argv[0] if sys.argv else ""
+    return called if Path(called).name == "mutasi" else "mutasi"
 
 
 def demo_round(out_dir: Path, positions: list[str]) -> Path:
@@ -618,7 +291,22 @@ def demo_round(out_dir: Path, positions: list[str]) -> Path:
     return path
 
 
-app.command("evaluate-policies")(evaluate_policies)     # the command lives in mutasi/policies_cli.py
+# the commands, in the order of a day's work (--help lists them so)
+app.command()(validate)
+app.command()(simulate)
+app.command("build-table")(build_table)
+app.command()(train)
+app.command("models")(list_models)
+app.command()(promote)
+app.command()(audit)
+app.command()(positions)
+app.command("rank")(rank_cmd)
+app.command("rank-many")(rank_many)
+app.command("plan")(plan_cmd)
+app.command()(serve)
+app.command("audit-log")(audit_log)
+app.command("evaluate-policies")(evaluate_policies)
+app.command()(demo)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,32 @@
-"""Helpers of ``mutasi plan`` (the command itself, its errors and exit codes, live in
-:mod:`mutasi.cli`): settings from the options, the progress bar on stderr, stdout kept
-clean of the solver's notes, and the readable summary. No import of :mod:`mutasi.cli`
-(no import cycle): consoles are passed in.
+"""``mutasi plan`` (registered by :mod:`mutasi.cli`) and its helpers: settings from the
+options, stdout kept clean of the solver's notes, and the readable summary. No import of
+:mod:`mutasi.cli` (no import cycle).
 """
 
 import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from mutasi.common import (
+    AsOfOption,
+    DataOption,
+    DayFirstOption,
+    TrackingOption,
+    as_of_option,
+    err,
+    fail,
+    out,
+    quiet_libraries,
+    say,
+)
 from serving.errors import RankingError
 from serving.planning.settings import KeyPostGuard, OutflowCap, PlanSettings, PlanWeights, check_settings
 
@@ -61,35 +74,6 @@ def build_settings(*, max_outflow: str | None, w_performance: float | None, w_ri
         lang=lang, time_limit_s=base.time_limit_s if time_limit is None else time_limit)
     check_settings(settings)
     return settings
-
-
-class StageBar:
-    """A rich progress bar on stderr fed by ``plan_round``'s ``progress(stage, done, total)``:
-    one line per stage, the previous one completed when the next begins."""
-
-    def __init__(self, console: Console):
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=console, transient=False)
-        self.tasks: dict[str, int] = {}
-        self.current: str | None = None
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != self.current:
-            self._finish()
-            self.tasks[stage] = self.progress.add_task(stage, total=max(total, 1))
-            self.current = stage
-        self.progress.update(self.tasks[stage], completed=done, total=max(total, 1))
-
-    def _finish(self) -> None:
-        if self.current is not None:
-            task = self.tasks[self.current]
-            self.progress.update(task, completed=self.progress.tasks[task].total)
-
-    @contextlib.contextmanager
-    def running(self) -> Iterator["StageBar"]:
-        with self.progress:
-            yield self
-            self._finish()
 
 
 @contextlib.contextmanager
@@ -161,3 +145,103 @@ def render_plan(plan, context, console: Console, lang: str) -> None:
         line(w.t("no_unfilled", lang))
     line(f"{w.t('model', lang)}: {plan.model.name} v{plan.model.version} · {w.t('rules', lang)}: {plan.rules} · "
          f"{w.t('plan_id', lang)}: {plan.plan_id}")
+
+
+def plan_cmd(data: DataOption,
+             round_file: Annotated[Path, typer.Option("--round", help="Round file (CSV or Parquet): position_id, "
+                                                                      "headcount?, priority?.")],
+             as_of: AsOfOption = None,
+             max_outflow: Annotated[str | None, typer.Option(
+                 "--max-outflow-per-unit", help="Most people one unit may lose: N people, a share (0.2 or 20%), "
+                                                "or none (default 20%).")] = None,
+             w_performance: Annotated[float | None, typer.Option(help="Weight of predicted performance (1).")] = None,
+             w_risk: Annotated[float | None, typer.Option(help="Weight of adjustment risk (2).")] = None,
+             w_preference: Annotated[float | None, typer.Option(help="Bonus for a met preference (0.25).")] = None,
+             w_unwilling: Annotated[float | None, typer.Option(
+                 help="Penalty for a relocation against a stated unwillingness (0.75).")] = None,
+             chain_depth: Annotated[int | None, typer.Option(help="How deep movers' old posts join the round (0).")]
+             = None,
+             fix: Annotated[list[str] | None, typer.Option("--fix", help="Fix a move EMP:POS (repeatable).")] = None,
+             forbid: Annotated[list[str] | None, typer.Option("--forbid", help="Forbid a move EMP:POS (repeatable).")]
+             = None,
+             min_performance: Annotated[str | None, typer.Option(
+                 help="Key posts: lowest predicted performance, or none (3.5).")] = None,
+             max_risk: Annotated[str | None, typer.Option(help="Key posts: highest risk, or none (0.35).")] = None,
+             time_limit: Annotated[float | None, typer.Option(help="Solver time limit in seconds (60).")] = None,
+             lang: Annotated[str, typer.Option(help="id or en")] = "id",
+             as_json: Annotated[bool, typer.Option("--json", help="Print the plan document (JSON) only.")] = False,
+             out_dir: Annotated[Path | None, typer.Option("--out", help="Write plan.csv, unfilled.csv, plan.xlsx "
+                                                                        "and plan.html here.")] = None,
+             announce: Annotated[bool, typer.Option(help="Also write announcement.html/.txt (needs --out).")] = False,
+             tracking_uri: TrackingOption = None,
+             day_first: DayFirstOption = False) -> None:
+    """Plan a mutasi round: the best assignment of many vacancies together, with its bound,
+    the greedy baseline, what each constraint costs and why vacancies stay unfilled.
+
+    Exit 2 on a bad input (round file, setting, unknown or infeasible fixed moves), 1 when
+    the dataset cannot be loaded or no model is champion. Stdout holds only the plan."""
+    from features.io import DatasetError
+    from features.problems import format_report
+    from mutasi.progress import StageBar
+    from serving import RankingError, as_round, context_for, plan_round
+    from serving.champion import NoChampionError
+    from serving.planning.announce import announcement, announcement_files
+    from serving.planning.export import plan_files, write_files
+
+    def bad_round(exc: DatasetError) -> None:
+        fail(escape(f"{round_file}: the round file does not follow the contract\n{format_report(exc.problems)}"), 2)
+
+    quiet_libraries()
+    day = as_of_option(as_of, day_first)
+    if announce and out_dir is None:
+        fail("--announce needs --out DIR (the announcement is written there)", 2)
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        fail(escape(f"--out {out_dir} exists and is not a directory"), 2)
+    try:                        # before the long load: a wrong setting fails at once
+        settings = build_settings(max_outflow=max_outflow, w_performance=w_performance, w_risk=w_risk,
+                                  w_preference=w_preference, w_unwilling=w_unwilling, chain_depth=chain_depth,
+                                  fix=fix, forbid=forbid, min_performance=min_performance, max_risk=max_risk,
+                                  time_limit=time_limit, lang=lang)
+    except RankingError as exc:
+        fail(escape(f"{exc.field}: {exc}"), 2)
+    say(f"loading {data}")
+    try:
+        context = context_for(data)
+    except DatasetError as exc:
+        fail(escape(str(exc)))
+    try:
+        round_ = as_round(round_file, context)
+    except DatasetError as exc:
+        bad_round(exc)
+    if round_.warnings:
+        say(escape(format_report(list(round_.warnings))))
+    say(f"planning {len(round_)} vacancies ({round_.total_headcount} people needed)")
+    try:
+        with stdout_to_stderr(), StageBar(err).running() as bar:
+            plan = plan_round(round_, day, data=context, settings=settings, tracking_uri=tracking_uri,
+                              progress=bar)
+    except NoChampionError as exc:
+        fail(escape(str(exc)))
+    except DatasetError as exc:
+        bad_round(exc)
+    except RankingError as exc:
+        fail(escape(f"{exc.field}: {exc}"), 2)
+    from serving.audit import AuditLog
+    from serving.planning.plan import settings_document
+
+    request = {"round_file": str(round_file), "as_of": day.isoformat() if day else None,
+               "settings": settings_document(settings)}
+    plan.audit_id = AuditLog().record_plan("cli", request, plan.to_document())
+    if as_json:
+        print(plan.to_json())
+    else:
+        render_plan(plan, context, out, lang)
+    if out_dir is not None:
+        writers = plan_files(plan, context, lang)
+        if announce:
+            writers.update(announcement_files(announcement(plan, context, lang=lang)))
+        try:
+            paths = write_files(out_dir, writers)
+        except OSError as exc:
+            fail(escape(f"cannot write {out_dir}: {exc}"))
+        say(escape(f"wrote {', '.join(p.name for p in paths)} to {out_dir}"))

@@ -7,7 +7,11 @@ Python door::
     ranking.to_document()      # the contract's JSON document
 
 The dataset directory comes from ``data=`` or ``$MUTASI_DATA``; the model from the MLflow
-registry (``$MLFLOW_TRACKING_URI`` or the local store). Both are loaded once and cached.
+registry (``$MLFLOW_TRACKING_URI``, else the store in the mutasi home: ``$MUTASI_HOME``, else
+the user's data directory, e.g. ``~/.local/share/mutasi``; see :func:`models.store.home`).
+Both are loaded once and cached. ``as_of`` is a ``datetime.date`` or an ISO ``YYYY-MM-DD``
+text (never a guessed day order); ``None`` is the day after the data ends. Warnings that do
+not stop a ranking (a date outside the data's window) are in ``ranking.notices``.
 """
 
 import dataclasses

@@ -2,8 +2,11 @@
 (:func:`serving.planning.plan.plan`, with the reviewers' decisions on its moves).
 
 Errors are problem documents (``application/problem+json``, :mod:`serving.problems`) that
-name the field, never exception text. Callers and tokens: :mod:`serving.security`; limits:
-:mod:`serving.limits`; the request models and their rules: :mod:`serving.requests`.
+name the field, never exception text; every route documents its answer and its error
+statuses in the OpenAPI description (``/openapi.json``, ``/docs``). Callers and tokens:
+:mod:`serving.security`; limits: :mod:`serving.limits`; the request models and their
+rules: :mod:`serving.requests`; what each route does, without HTTP: :mod:`serving.answers`,
+:mod:`serving.batch_rankings`, :mod:`serving.what_if`, :mod:`serving.planning.service`.
 """
 
 import os
@@ -12,11 +15,15 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from serving.answers import answer_ranking
+from serving.api_models import Health, ModelDescription, MoveDecisionAnswer, PlanAnswer
 from serving.audit import AuditLog
+from serving.batch_rankings import BatchAnswer, BatchRequest, rank_many
 from serving.champion import ChampionCache, NoChampionError
 from serving.context import ServingContext
 from serving.memory import freeze_serving
 from serving.middleware import BodyLimit, ErrorGuard, LoopbackHostOnly, SecurityHeaders
+from serving.planning.announce import Announcement
 from serving.planning.requests import AuditId, MoveDecisionIn, PlanRequest
 from serving.planning.service import (
     AnnouncementFormat,
@@ -27,20 +34,31 @@ from serving.planning.service import (
     replan_and_record,
     stored_plan,
 )
-from serving.problems import install_handlers
-from serving.requests import Lang, RankingRequest, ranking_call
+from serving.problems import install_handlers, install_problem_openapi, problem_responses
+from serving.requests import Lang, RankingRequest, WhatIfRequest
+from serving.result import Ranking
 from serving.security import Caller, caller, require_token_beyond_loopback, tokens_from_env
-from serving.service import AppState, rank_and_record
+from serving.service import AppState
 from serving.web.routes import mount_review
+from serving.what_if import WhatIf, rescore_with_trainings
 
 router = APIRouter(prefix="/v1")
+
+# error statuses of every route (Host check of tokenless servers, unexpected errors), of a
+# route with a JSON body (malformed, too large, invalid), and of one behind the token
+ANY, BODY, GUARDED = (421, 500), (400, 413, 422), (401,)
+
+
+def answers(model, *statuses: int, status: int = 200) -> dict:
+    """A route's documented answers: ``model`` for ``status`` and a Problem per error status."""
+    return {status: {"model": model}, **problem_responses(*sorted({*ANY, *statuses}))}
 
 
 def state(request: Request) -> AppState:
     return request.app.state.mutasi
 
 
-@router.get("/health")
+@router.get("/health", responses=answers(Health))
 def health(request: Request) -> dict:
     """Open to anyone: up or not, and which model; details are behind the token (/v1/model)."""
     try:
@@ -50,7 +68,7 @@ def health(request: Request) -> dict:
     return {"status": "ok", "model": {"name": served.name, "version": served.version}}
 
 
-@router.get("/model")
+@router.get("/model", responses=answers(ModelDescription, *GUARDED, 503))
 def model_info(request: Request, _who: Caller = Depends(caller)) -> dict:
     context = state(request).context
     served = state(request).champion.get()
@@ -60,32 +78,54 @@ def model_info(request: Request, _who: Caller = Depends(caller)) -> dict:
             "default_as_of": str(context.default_as_of.date())}
 
 
-@router.post("/rankings")
+@router.post("/rankings", responses=answers(Ranking, *BODY, *GUARDED, 404, 503))
 def rankings(body: RankingRequest, request: Request, who: Caller = Depends(caller)) -> Response:
-    ranking = rank_and_record(state(request), ranking_call(body), who, body.model_dump(mode="json"))
+    """Rank the eligible candidates of a post of the data (``position_id``) or of an ad-hoc
+    ``vacancy``; the excluded employees only when asked (``include_excluded``), one page."""
+    ranking = answer_ranking(state(request), body, who)
     return Response(ranking.to_json(), media_type="application/json")
 
 
-@router.post("/plans")
+@router.post("/rankings:batch", responses=answers(BatchAnswer, *BODY, *GUARDED, 503))
+def rankings_batch(body: BatchRequest, request: Request, who: Caller = Depends(caller)) -> JSONResponse:
+    """Many rankings with one model, each as ``POST /v1/rankings`` would answer it and
+    recorded alike; a failed one is a problem at its index in ``errors``, the others stand."""
+    return JSONResponse(rank_many(state(request), body.requests, who).to_document())
+
+
+@router.post("/what-if", responses=answers(WhatIf, *BODY, *GUARDED, 404, 503))
+def what_if_view(body: WhatIfRequest, request: Request, _who: Caller = Depends(caller)) -> JSONResponse:
+    """A candidate's predicted performance and risk for a post, before and after completing
+    the chosen trainings (the re-scoring of the training recommendations)."""
+    app_state = state(request)
+    answer = rescore_with_trainings(app_state.context, app_state.champion.get(), body.position_id, body.employee_id,
+                                    body.trainings, body.as_of, body.lang)
+    return JSONResponse(answer.model_dump(mode="json"))
+
+
+@router.post("/plans", responses=answers(PlanAnswer, *BODY, *GUARDED, 503))
 async def plans(body: PlanRequest, request: Request, who: Caller = Depends(caller)) -> JSONResponse:
     """Plan a round (contract section 6); the plan document with its ``audit_id``."""
     return JSONResponse(await plan_and_record(state(request), body, who))
 
 
-@router.get("/plans/{audit_id}")
+@router.get("/plans/{audit_id}", responses=answers(PlanAnswer, *GUARDED, 404, 422))
 def plan_document(audit_id: AuditId, request: Request, _who: Caller = Depends(caller)) -> JSONResponse:
     """A recorded plan with the decisions in force on its moves."""
     return JSONResponse(stored_plan(state(request), audit_id))
 
 
-@router.post("/plans/{audit_id}/decisions", status_code=201)
+@router.post("/plans/{audit_id}/decisions", status_code=201,
+             responses=answers(MoveDecisionAnswer, *BODY, *GUARDED, 404, status=201))
 def plan_decision(audit_id: AuditId, body: MoveDecisionIn, request: Request,
                   who: Caller = Depends(caller)) -> JSONResponse:
     """Accept or reject one move of a recorded plan (the latest decision on a move counts)."""
     return JSONResponse(decide_move(state(request), audit_id, body, who), status_code=201)
 
 
-@router.get("/plans/{audit_id}/announcement")
+@router.get("/plans/{audit_id}/announcement", responses={
+    200: {"model": Announcement, "description": "HTML (default), plain text, or JSON (format=json)",
+          "content": {"text/html": {}, "text/plain": {}}}, **problem_responses(*ANY, *GUARDED, 404, 422)})
 def plan_announcement_view(audit_id: AuditId, request: Request, lang: Lang = "id",
                            format: AnnouncementFormat = "html",
                            _who: Caller = Depends(caller)) -> Response:
@@ -95,7 +135,7 @@ def plan_announcement_view(audit_id: AuditId, request: Request, lang: Lang = "id
     return Response(body, media_type=media_type)
 
 
-@router.post("/plans/{audit_id}/replan")
+@router.post("/plans/{audit_id}/replan", responses=answers(PlanAnswer, *GUARDED, 404, 422, 503))
 async def replan(audit_id: AuditId, request: Request, who: Caller = Depends(caller)) -> JSONResponse:
     """Plan the same round again, rejected moves forbidden and accepted ones fixed."""
     return JSONResponse(await replan_and_record(state(request), audit_id, who))
@@ -121,6 +161,7 @@ def create_app(context: ServingContext, champion: ChampionCache, audit: AuditLog
     app.state.tokens = tokens
     install_handlers(app)
     install_plan_handlers(app)
+    install_problem_openapi(app)
     add_middleware(app, loopback_hosts_only=not tokens)
     app.include_router(router)
     mount_review(app)

@@ -46,8 +46,11 @@ CONTENT_COLUMNS = {
     PLAN_DECISIONS: ("id", "at", "plan_audit_id", "plan_id", "employee_id", "position_id", "decision",
                      "reviewer", "note", "caller", "peer"),
 }
+# Content columns added after entries were already chained: a hash covers one only when it
+# holds a value, so entries written before it (NULL there) keep their hash; new ones go last.
+LATER_COLUMNS = {RANKINGS: ("ranking_key",)}
 # Columns added since the first schema: an older database gets them by migration.
-ADDED_COLUMNS = {RANKINGS: {"peer": "TEXT", **CHAIN_COLUMNS},
+ADDED_COLUMNS = {RANKINGS: {"peer": "TEXT", **CHAIN_COLUMNS, "ranking_key": "TEXT"},
                  DECISIONS: {"caller": "TEXT", "peer": "TEXT", **CHAIN_COLUMNS}}
 TABLES = """
 CREATE TABLE IF NOT EXISTS rankings (
@@ -61,7 +64,8 @@ CREATE TABLE IF NOT EXISTS rankings (
     model_version TEXT NOT NULL,
     run_id TEXT NOT NULL,
     results TEXT NOT NULL,
-    peer TEXT, seq INTEGER, prev_hash TEXT, hash TEXT
+    peer TEXT, seq INTEGER, prev_hash TEXT, hash TEXT,
+    ranking_key TEXT
 );
 CREATE TABLE IF NOT EXISTS decisions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -102,6 +106,8 @@ CREATE TABLE IF NOT EXISTS plan_decisions (
 INDEXES = """
 CREATE INDEX IF NOT EXISTS decisions_by_ranking ON decisions(ranking_id);
 CREATE INDEX IF NOT EXISTS rankings_by_position ON rankings(position_id, as_of);
+CREATE UNIQUE INDEX IF NOT EXISTS rankings_by_key ON rankings(ranking_key);
+CREATE INDEX IF NOT EXISTS decisions_by_employee ON decisions(employee_id);
 CREATE UNIQUE INDEX IF NOT EXISTS rankings_by_seq ON rankings(seq);
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_by_seq ON decisions(seq);
 CREATE INDEX IF NOT EXISTS plans_by_plan_id ON plans(plan_id);
@@ -130,7 +136,8 @@ def _statements(script: str) -> list[str]:
 def entry_hash(table: str, row: dict) -> str:
     """sha256 over the canonical JSON of an entry's content, sequence number and prev_hash."""
     content = {"table": table, "seq": row["seq"], "prev_hash": row["prev_hash"],
-               **{column: row[column] for column in CONTENT_COLUMNS[table]}}
+               **{column: row[column] for column in CONTENT_COLUMNS[table]},
+               **{column: row[column] for column in LATER_COLUMNS.get(table, ()) if row.get(column) is not None}}
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -193,9 +200,16 @@ class AuditLog:
                 db.execute("ROLLBACK")
             raise
 
-    def _append(self, table: str, row: dict) -> int:
-        """Insert one entry on the chain inside one write transaction; returns its id."""
+    def _append(self, table: str, row: dict, same: tuple[str, str] | None = None) -> int:
+        """Insert one entry on the chain inside one write transaction; returns its id.
+        ``same`` = (column, value): when an entry already holds that value there, return its
+        id instead (looked up inside the transaction, so concurrent writers add one entry)."""
         def work(db: sqlite3.Connection) -> int:
+            if same is not None:
+                found = db.execute(f"SELECT id FROM {table} WHERE {same[0]} = ? ORDER BY id LIMIT 1",
+                                   (same[1],)).fetchone()
+                if found is not None:
+                    return found["id"]
             entry = {**row, "id": _next_id(db, table), **_next_link(db)}
             entry["hash"] = entry_hash(table, entry)
             columns = ", ".join(entry)
@@ -210,8 +224,11 @@ class AuditLog:
             finally:
                 db.close()
 
-    def record_ranking(self, caller: str, request: dict, document: dict, *, peer: str | None = None) -> int:
-        """Append one served ranking; returns its id."""
+    def record_ranking(self, caller: str, request: dict, document: dict, *, peer: str | None = None,
+                       key: str | None = None) -> int:
+        """Append one served ranking; returns its id. With a ``key``
+        (:func:`serving.service.ranking_key`) a ranking already logged under it is not logged
+        again: its id is returned."""
         results = [{"rank": c["rank"], "employee_id": c["employee_id"], "score": c["score"],
                     "predicted_performance": c["predicted_performance"], "adjustment_risk": c["adjustment_risk"]}
                    for c in document["candidates"]]
@@ -220,7 +237,9 @@ class AuditLog:
             "served_at": _now(), "caller": str(caller), "peer": _text(peer),
             "request": json.dumps(request, default=str), "position_id": str(document["position_id"]),
             "as_of": str(document["as_of"]), "model_name": str(model["name"]),
-            "model_version": str(model["version"]), "run_id": str(model["run_id"]), "results": json.dumps(results)})
+            "model_version": str(model["version"]), "run_id": str(model["run_id"]), "results": json.dumps(results),
+            **({} if key is None else {"ranking_key": str(key)})},
+            same=None if key is None else ("ranking_key", str(key)))
 
     def record_decision(self, ranking_id: int, reviewer: str, action: str, note: str,
                         order: list[str], employee_id: str | None = None, *,
@@ -303,6 +322,11 @@ class AuditLog:
         rows = self._read("SELECT * FROM rankings WHERE id = ?", (ranking_id,))
         return _decode(rows[0]) if rows else None
 
+    def ranking_by_key(self, key: str) -> dict | None:
+        """The ranking logged under this key (:func:`serving.service.ranking_key`), if any."""
+        rows = self._read("SELECT * FROM rankings WHERE ranking_key = ?", (key,))
+        return _decode(rows[0]) if rows else None
+
     def rankings(self, limit: int = 50, position_id: str | None = None) -> list[dict]:
         where, params = ("WHERE position_id = ?", (position_id,)) if position_id else ("", ())
         rows = self._read(f"SELECT * FROM rankings {where} ORDER BY id DESC LIMIT ?", (*params, limit))
@@ -313,6 +337,26 @@ class AuditLog:
             rows = self._read("SELECT * FROM decisions ORDER BY id")
         else:
             rows = self._read("SELECT * FROM decisions WHERE ranking_id = ? ORDER BY id", (ranking_id,))
+        for row in rows:
+            row["order"] = json.loads(row.pop("order_json"))
+        return rows
+
+    def decision_history(self, position_id: str, as_of) -> list[dict]:
+        """Every decision on every ranking of a post at a date, oldest first (keys: id,
+        ranking_id, decided_at, reviewer, action, note, order, employee_id, model_version,
+        caller, peer, position_id, as_of)."""
+        return self._joined("r.position_id = ? AND r.as_of = ?", (str(position_id), _day(as_of)))
+
+    def employee_decisions(self, employee_id: str, as_of) -> list[dict]:
+        """Every decision naming this employee on a ranking at this date (any post), oldest
+        first; the same keys as :meth:`decision_history`."""
+        return self._joined("d.employee_id = ? AND r.as_of = ?", (str(employee_id), _day(as_of)))
+
+    def _joined(self, where: str, params: tuple) -> list[dict]:
+        rows = self._read(
+            "SELECT d.id, d.ranking_id, d.decided_at, d.reviewer, d.action, d.note, d.order_json, d.employee_id, "
+            "r.model_version, d.caller, d.peer, r.position_id, r.as_of FROM decisions d "
+            f"JOIN rankings r ON r.id = d.ranking_id WHERE {where} ORDER BY d.id", params)
         for row in rows:
             row["order"] = json.loads(row.pop("order_json"))
         return rows
@@ -369,6 +413,11 @@ def _link_problem(table: str, row: dict, expected_seq: int, prev_hash: str) -> s
 
 def _text(value) -> str | None:
     return None if value is None else str(value)
+
+
+def _day(value) -> str:
+    """A decision date as the log stores it (ISO day), from a date, a Timestamp or a string."""
+    return str(value)[:10]
 
 
 def _next_id(db: sqlite3.Connection, table: str) -> int:

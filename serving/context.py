@@ -16,10 +16,30 @@ from features.eligibility import EligibilityRules, employee_reasons
 from features.io import Dataset, load_dataset
 from features.pairs import PositionTable
 from features.snapshot import Sources, prepare_sources, snapshot_at
-from features.timeline import default_as_of
+from features.timeline import ONE_DAY, default_as_of
 from serving.recommend import CatalogIndex
 
 ENTRIES_KEPT = 32          # about eight dates: snapshot, its columns, masks per rule set
+
+
+@dataclass(frozen=True)
+class DataWindow:
+    """What a dataset covers: its first assignment, its end (the latest appraisal's
+    ``period_end``) and the default decision date (the day after)."""
+
+    first: pd.Timestamp
+    end: pd.Timestamp
+    default_as_of: pd.Timestamp
+
+
+def display_names(employees: pd.DataFrame) -> dict[str, str]:
+    """Employee id -> name from the optional ``display_name`` column, blanks left out."""
+    if c.DISPLAY_NAME not in employees:
+        return {}
+    named = employees[[c.EMPLOYEE_ID, c.DISPLAY_NAME]].dropna()
+    names = named[c.DISPLAY_NAME].astype(str).str.strip()
+    keep = (names != "").to_numpy()
+    return dict(zip(named[c.EMPLOYEE_ID].astype(str).to_numpy()[keep], names.to_numpy()[keep]))
 
 
 @dataclass
@@ -29,6 +49,7 @@ class ServingContext:
     positions: PositionTable
     default_as_of: pd.Timestamp
     _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _lookups: dict = field(default_factory=dict, repr=False)        # date-independent, never evicted
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # called after each cache fill; a server sets it (serving.memory.keep_out_of_gc)
     after_fill: Callable[[], None] | None = field(default=None, repr=False)
@@ -61,6 +82,45 @@ class ServingContext:
     @property
     def catalog_index(self) -> CatalogIndex:
         return self._cached(("catalog",), lambda: CatalogIndex.from_frame(self.dataset.training_catalog))
+
+    @property
+    def display_names(self) -> dict[str, str]:
+        """Employee id -> ``display_name`` (optional column; empty names left out). Shown
+        to reviewers only, never a feature."""
+        return self._lookup("display_names", lambda: display_names(self.dataset.employees))
+
+    @property
+    def unit_of_position(self) -> dict[str, str]:
+        """Position id -> unit id of every post in the data."""
+        pos = self.dataset.positions
+        return self._lookup("unit_of_position", lambda: dict(zip(pos[c.POSITION_ID], pos[c.UNIT_ID])))
+
+    @property
+    def unit_ids(self) -> frozenset[str]:
+        return self._lookup("unit_ids", lambda: frozenset(self.dataset.units[c.UNIT_ID]))
+
+    @property
+    def region_ids(self) -> frozenset[str]:
+        return self._lookup("region_ids", lambda: frozenset(self.dataset.regions[c.REGION_ID]))
+
+    @property
+    def data_window(self) -> DataWindow:
+        """The dates the data covers (first assignment .. the dataset's end)."""
+        return self._lookup("data_window", lambda: DataWindow(
+            pd.Timestamp(self.dataset.assignments[c.START_DATE].min()).normalize(),
+            self.default_as_of - ONE_DAY, self.default_as_of))
+
+    def _lookup(self, key: str, build):
+        """A lookup that does not depend on the date, built once (never evicted)."""
+        with self._lock:
+            if key in self._lookups:
+                return self._lookups[key]
+        value = build()
+        with self._lock:
+            value = self._lookups.setdefault(key, value)
+        if self.after_fill is not None:
+            self.after_fill()
+        return value
 
     def _cached(self, key: tuple, build):
         """Least-recently-used cache of derived values (a few dates' worth)."""

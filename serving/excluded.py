@@ -4,15 +4,26 @@ rows: the HTTP door and the reviewer page show one page at a time).
 Pure functions over the ranking document's ``excluded`` entries (``employee_id`` and
 reason codes). Leavers and non-ASN (:data:`COUNTED_ONLY`) are counted on the page, not
 listed: they were never candidates for anything.
+
+:func:`eligibility_excluded` recomputes a post's excluded employees at a date by the
+eligibility rules alone (no model, no scoring): the reviewer page pages through them
+without holding thousands of rows in the ranking it shows.
 """
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from features.eligibility import EXITED, NOT_PNS
+import numpy as np
+import pandas as pd
+
+from features import columns as c
+from features.candidates import DEFAULT_RULES, candidate_pool
+from features.eligibility import EXITED, NOT_PNS, EligibilityRules
+from serving.context import ServingContext
 from serving.errors import RankingError, quoted
 from serving.limits import DEFAULT_EXCLUDED_PAGE, MAX_EXCLUDED_PAGE, MAX_QUERY_LENGTH
+from serving.result import Excluded
 
 COUNTED_ONLY = (EXITED, NOT_PNS)
 
@@ -51,6 +62,7 @@ class ExcludedSlice:
     hidden: dict[str, int]              # employees counted but not listed, per hidden code
     offset: int
     limit: int
+    listed_by_reason: dict[str, int] = field(default_factory=dict)  # per reason code, over those listable
 
 
 def reason_counts(excluded: Sequence[Mapping]) -> dict[str, int]:
@@ -74,6 +86,7 @@ def excluded_slice(excluded: Sequence[Mapping], query: ExcludedQuery = ExcludedQ
     names = names or {}
     words = query.text.casefold().split()
     hidden = Counter()
+    listed = Counter()
     kept = []
     for item in excluded:
         codes = item["reasons"]
@@ -81,6 +94,7 @@ def excluded_slice(excluded: Sequence[Mapping], query: ExcludedQuery = ExcludedQ
         if hide:
             hidden[hide[0]] += 1
             continue
+        listed.update(codes)
         if query.reason is not None and query.reason not in codes:
             continue
         if _matches(item, words, names):
@@ -88,4 +102,29 @@ def excluded_slice(excluded: Sequence[Mapping], query: ExcludedQuery = ExcludedQ
     rows = [{"employee_id": item["employee_id"], "reasons": list(item["reasons"])}
             for item in kept[query.offset: query.offset + query.limit]]
     return ExcludedSlice(rows=rows, matching=len(kept), total=len(excluded), by_reason=reason_counts(excluded),
-                         hidden=dict(hidden), offset=query.offset, limit=query.limit)
+                         hidden=dict(hidden), offset=query.offset, limit=query.limit,
+                         listed_by_reason=dict(sorted(listed.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+
+def eligibility_excluded(context: ServingContext, position_id: str, when: pd.Timestamp,
+                         rules: EligibilityRules = DEFAULT_RULES) -> list[Excluded]:
+    """Everyone who is not a candidate for ``position_id`` at ``when``, with the reason
+    codes, in the order of the ranking document's ``excluded`` (a ranking of that post and
+    date without pool filters lists the same). The same pool as
+    :func:`serving.ranking.score_pool` builds, and no model is called."""
+    if position_id not in context.positions.attributes.index:
+        raise RankingError("position_id", f"unknown position_id {quoted(position_id)}")
+    when = pd.Timestamp(when).normalize()
+    view = context.snapshot_columns(when)
+    pool = candidate_pool(view, context.positions, position_id, rules,
+                          employee_masks=context.employee_masks(when, rules))
+    rows = np.flatnonzero(pool.reasons != "")
+    codes_of = {joined: joined.split(";") for joined in set(pool.reasons[rows])}
+    return [{"employee_id": e, "reasons": codes_of[r]}
+            for e, r in zip(view[c.EMPLOYEE_ID][rows].tolist(), pool.reasons[rows].tolist())]
+
+
+def count_text(n: int, lang: str) -> str:
+    """A whole number with thousands grouped: 2.345 (id), 2,345 (en)."""
+    text = f"{int(n):,}"
+    return text.replace(",", ".") if lang == "id" else text

@@ -19,3 +19,6 @@ MAX_QUERY_LENGTH = 200          # characters of a position search
 MAX_ECHO = 60                   # characters of a value quoted back in an error message
 MAX_EXCLUDED_PAGE = 500         # excluded employees in one page (HTTP, reviewer page)
 DEFAULT_EXCLUDED_PAGE = 50
+MAX_BATCH = 50                  # rankings in one batch request (POST /v1/rankings:batch)
+BATCH_TIME_BUDGET_S = 120.0     # seconds a batch may rank for; the rest are answered as errors
+MAX_WHAT_IF_TRAININGS = 10      # trainings tried together in one what-if request

@@ -4,8 +4,11 @@ web page) calls.
 Flow: snapshot of every employee at the as-of date (cached per date) → contract
 eligibility and pool filters → pair features of the eligible → both models → policy
 score → the served order (:func:`served_order`: the plain order, or the fair top list of
-the version's :class:`~models.fair.FairRanking`) → explanations and training
-recommendations for the rows returned only.
+the version's :class:`~models.fair.FairRanking`) → for the rows returned only:
+explanations in the prediction's unit (``serving.explain``), the reasons for and against,
+names and current post, the moves to notice (``serving.flags``) and training
+recommendations. Unknown pool-filter units or regions are a RankingError
+(``serving.pool.check_pool``); a date outside the data's window is a notice.
 
 Protected attributes (:func:`models.scoring.served_order`) are read only when the
 version serves fair top lists, and only as constraints on who fills the top list: no
@@ -18,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from features import columns as c
+from features import pairs as fp
 from features import snapshot as s
 from features.arrays import Columns
 from features.candidates import CandidatePool, candidate_pool
-from features.eligibility import EligibilityRules
+from features.eligibility import EligibilityRules, rules_label
 from features.geo import haversine_km
 from features.pairs import DISTANCE_KM, PositionTable
 from models.bundle import RankerBundle
@@ -33,10 +37,20 @@ from serving.champion import ServedModel
 from serving.checks import as_of_date, check_options, check_vacancy
 from serving.context import ServingContext
 from serving.errors import RankingError, quoted
-from serving.explain import base_values, contributions, explain_rows
-from serving.pool import PoolFilter
+from serving.explain import (
+    base_values,
+    baselines,
+    contributions,
+    explain_rows,
+    in_prediction_units,
+    reasons,
+    score_effects,
+)
+from serving.flags import move_flags
+from serving.pool import PoolFilter, check_pool
 from serving.recommend import recommend
-from serving.result import Candidate, Excluded, FairRankingInfo, ModelInfo, Ranking
+from serving.result import Candidate, Excluded, FairRankingInfo, ModelInfo, Notice, NoticeCode, Ranking
+from serving.texts import grade_name, notice_text
 
 DEFAULT_MIN_GRADE = "III/a"         # an ad-hoc vacancy's minimums when the caller gives none
 DEFAULT_MIN_EDUCATION = "s1"
@@ -97,7 +111,7 @@ def _pool_masks(context: ServingContext, view: Columns, positions: PositionTable
     """Masks of employees outside the caller's pool filters (by their current post)."""
     masks = {}
     if pool.units:
-        unit_of = context.dataset.positions.set_index(c.POSITION_ID)[c.UNIT_ID].to_dict()
+        unit_of = context.unit_of_position
         units = np.array([unit_of.get(p) for p in view[s.CURRENT_POSITION_ID]], dtype=object)
         masks["outside_units_filter"] = ~np.isin(units, pool.units)
     if pool.regions:
@@ -146,42 +160,75 @@ def fair_info(fair: FairOrder, threshold: float, employees: np.ndarray) -> FairR
                            score_given_up=round(fair.score_given_up, 4), relaxed=list(fair.relaxed))
 
 
+def date_notices(context: ServingContext, when: pd.Timestamp, lang: str) -> list[Notice]:
+    """A warning when ``when`` lies outside the data's window: not after its first record
+    (nobody held a post yet) or after the default decision date (the day after its end)."""
+    window = context.data_window
+    code = (NoticeCode.AS_OF_BEFORE_DATA if when <= window.first
+            else NoticeCode.AS_OF_AFTER_DATA if when > window.default_as_of else None)
+    if code is None:
+        return []
+    day = "{:%Y-%m-%d}".format
+    return [Notice(code=code, field="as_of",
+                   message=notice_text(code, lang, day(when), day(window.first), day(window.end)))]
+
+
+def _candidates(context: ServingContext, bundle: RankerBundle, scored_pool: ScoredPool, top: np.ndarray,
+                positions: PositionTable, pid: str, options: RankingOptions) -> list[Candidate]:
+    """The returned rows: predictions, explanations in the prediction's unit, reasons for
+    and against, names, current post, flags and training recommendations."""
+    if not len(top):            # nothing to explain when nobody is eligible
+        return []
+    cand, frame = scored_pool.pool.candidates.take(top), scored_pool.pool.frame.take(top)
+    scored = scored_pool.scored
+    perf, risk, score = scored.performance[top], scored.risk[top], scored.score[top]
+    contrib = contributions(bundle, scored.matrix[top])
+    units = in_prediction_units(bundle, contrib)
+    explanations = explain_rows(bundle, frame, contrib, options.lang, options.explanations_per_target, units)
+    for_against = reasons(bundle, frame, score_effects(units, options.policy), options.lang)
+    recs = recommend(bundle, cand, positions, pid, context.catalog_index, risk, perf, options.lang,
+                     options.recommendations_per_candidate)
+    flags = move_flags(cand[s.CURRENT_JOB_CLASS], frame[fp.TARGET_JOB_CLASS], cand[s.CURRENT_DOMAIN],
+                       frame[fp.TARGET_DOMAIN], frame[DISTANCE_KM], cand[s.CURRENT_POSITION_TYPE],
+                       frame[fp.TARGET_POSITION_TYPE])
+    names, unit_of = context.display_names, context.unit_of_position
+    employee, current, distance = cand[c.EMPLOYEE_ID], cand[s.CURRENT_POSITION_ID], frame[DISTANCE_KM]
+    return [
+        Candidate(rank=k + 1, employee_id=str(employee[k]), score=round(float(score[k]), 4),
+                  predicted_performance=round(float(perf[k]), 4), adjustment_risk=round(float(risk[k]), 4),
+                  explanations=explanations[k], training_recommendations=recs[k][0], recommendation_note=recs[k][1],
+                  current_position_id=current[k],
+                  distance_km=None if np.isnan(distance[k]) else round(float(distance[k]), 1),
+                  base_values=base_values(contrib, k), baseline=baselines(units, k),
+                  display_name=names.get(str(employee[k])), current_unit_id=unit_of.get(current[k]),
+                  current_grade=grade_name(cand[s.GRADE_RANK][k]), flags=flags[k],
+                  reason_for=for_against[k][0], reason_against=for_against[k][1])
+        for k in range(len(top))
+    ]
+
+
 def rank(context: ServingContext, served: ServedModel, position_id: str, as_of=None,
          options: RankingOptions = RankingOptions(), vacancy: Vacancy | None = None) -> Ranking:
     """The ranking document for one vacancy."""
     check_options(options)          # top_k, lang, pool filters, policy: serving.checks
+    check_pool(options.pool, context.unit_ids, context.region_ids)
     pid = vacancy.position_id if vacancy else position_id
     positions = _positions_for(context, pid, vacancy)
     when = resolve_as_of(context, as_of)
     bundle = served.bundle
     scored_pool = score_pool(context, bundle, positions, pid, when, options)
-    pool, scored = scored_pool.pool, scored_pool.scored
-    view, reasons, cand, frame, x = pool.view, pool.reasons, pool.candidates, pool.frame, scored.matrix
-    perf, risk, score = scored.performance, scored.risk, scored.score
+    view, reasons_of, cand = scored_pool.pool.view, scored_pool.pool.reasons, scored_pool.pool.candidates
     fair = served_order(context, bundle, scored_pool, pid, when)
-    top = fair.order[: options.top_k]
-    if len(top):            # nothing to explain when nobody is eligible
-        contrib = contributions(bundle, x[top])
-        explanations = explain_rows(bundle, frame.take(top), contrib, options.lang, options.explanations_per_target)
-        recs = recommend(bundle, cand.take(top), positions, pid, context.catalog_index,
-                         risk[top], perf[top], options.lang, options.recommendations_per_candidate)
-    employee, current, distance = cand[c.EMPLOYEE_ID], cand[s.CURRENT_POSITION_ID], frame[DISTANCE_KM]
-    candidates = [
-        Candidate(rank=k + 1, employee_id=str(employee[i]), score=round(float(score[i]), 4),
-                  predicted_performance=round(float(perf[i]), 4), adjustment_risk=round(float(risk[i]), 4),
-                  explanations=explanations[k], training_recommendations=recs[k][0], recommendation_note=recs[k][1],
-                  current_position_id=current[i],
-                  distance_km=None if np.isnan(distance[i]) else round(float(distance[i]), 1),
-                  base_values=base_values(contrib, k))
-        for k, i in enumerate(top)
-    ]
-    excluded_rows = np.flatnonzero(reasons != "")
-    codes_of = {words: words.split(";") for words in set(reasons[excluded_rows])}
+    candidates = _candidates(context, bundle, scored_pool, fair.order[: options.top_k], positions, pid, options)
+    excluded_rows = np.flatnonzero(reasons_of != "")
+    codes_of = {words: words.split(";") for words in set(reasons_of[excluded_rows])}
     excluded: list[Excluded] = [{"employee_id": e, "reasons": codes_of[r]} for e, r in
-                zip(view[c.EMPLOYEE_ID][excluded_rows].tolist(), reasons[excluded_rows].tolist())]
+                zip(view[c.EMPLOYEE_ID][excluded_rows].tolist(), reasons_of[excluded_rows].tolist())]
     # every part is built and typed above: skip re-validating thousands of excluded entries
     return Ranking.model_construct(
         position_id=pid, as_of=when.date(), model=ModelInfo(name=served.name, version=served.version,
                                                             run_id=served.run_id),
-        candidates=candidates, excluded=excluded, n_eligible=len(cand), policy=options.policy.describe(),
-        language=options.lang, fair_ranking=fair_info(fair, bundle.fair.threshold, cand[c.EMPLOYEE_ID]))
+        candidates=candidates, excluded=excluded, n_eligible=len(cand), n_excluded=len(excluded),
+        excluded_page=None, rules=rules_label(options.rules), notices=date_notices(context, when, options.lang),
+        policy=options.policy.describe(), language=options.lang,
+        fair_ranking=fair_info(fair, bundle.fair.threshold, cand[c.EMPLOYEE_ID]), audit_id=None)

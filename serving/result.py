@@ -20,14 +20,21 @@ class MoveFlag(StrEnum):
 
     JOB_CLASS_DOWN = "job_class_down"           # the target post's job class is lower than the current one
     FIELD_CHANGE = "field_change"               # the post is in another field (domain) than the current one
-    LONG_DISTANCE = "long_distance"             # the post is very far from the current one
+    LONG_DISTANCE = "long_distance"             # the post is very far (serving.flags.LONG_DISTANCE_KM or more)
     HEAD_TO_STAFF = "head_to_staff"             # a head of agency (JPT) into a staff post
+
+
+class NoticeCode(StrEnum):
+    """Warnings that do not stop a ranking."""
+
+    AS_OF_BEFORE_DATA = "as_of_before_data"     # the date is not after the data's first record: nobody held a post
+    AS_OF_AFTER_DATA = "as_of_after_data"       # the date is after the default (the day after the data's end)
 
 
 class Notice(BaseModel):
     """A warning that does not stop the ranking (e.g. a date outside the data's window)."""
 
-    code: str
+    code: NoticeCode
     field: str | None = None
     message: str
 
@@ -56,8 +63,9 @@ class TrainingRecommendation(BaseModel):
     training_code: str
     name: str
     reason: str
-    expected_risk_change: float
-    expected_performance_change: float = 0.0
+    expected_risk_change: float = Field(description="Change of the adjustment risk as a probability (−0.021 = "
+                                        "2.1 percentage points lower); texts show percentage points")
+    expected_performance_change: float = Field(0.0, description="Change of the expected SKP score, in points")
     competencies: list[str] = Field(default_factory=list)
     hours: float | None = None
     assumed_uplift: dict[str, float] = Field(default_factory=dict, description="Level each assessed competency "
@@ -85,8 +93,9 @@ class Candidate(BaseModel):
     current_unit_id: str | None = None
     current_grade: str | None = None
     flags: list[MoveFlag] = Field(default_factory=list, description="What a reviewer must notice about the move")
-    reason_for: str | None = Field(None, description="The strongest reason in the candidate's favour, in words")
-    reason_against: str | None = Field(None, description="The strongest reason against, in words")
+    reason_for: str | None = Field(None, description="The feature raising the policy score most (performance "
+                                   "points minus the risk penalty times the risk share), in words")
+    reason_against: str | None = Field(None, description="The feature lowering the policy score most, in words")
 
 
 class Excluded(TypedDict):

@@ -95,7 +95,8 @@ def identify(tokens: dict[str, str], presented: str | None) -> str | None:
     return found
 
 
-_bearer = HTTPBearer(auto_error=False)
+_bearer = HTTPBearer(auto_error=False, description="A caller's token ($MUTASI_API_TOKENS or $MUTASI_API_TOKEN); a "
+                     "server without tokens listens on loopback only and needs none")
 
 
 def caller(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Caller:

@@ -217,3 +217,78 @@ def uplift_assumption(uplift: dict[str, float], lang: str = "id") -> str:
     raised = [f"{name} by {amount} level" for name, amount in parts]
     joined = raised[0] if len(raised) == 1 else ", ".join(raised[:-1]) + " and " + raised[-1]
     return f"Estimated if the training raises {joined}, as it did on average for similar employees."
+
+
+EFFECT_UNITS = {"performance": ("poin SKP", "SKP points"), "risk": ("poin persen risiko", "pp of risk")}
+MINUS = "\u2212"
+
+
+def signed(value: float, lang: str, digits: int = 1) -> str:
+    """+1,2 / −0,3 (id) or +1.2 / −0.3 (en), with a true minus sign."""
+    sign = "+" if value > 0 else MINUS if value < 0 else ""
+    return sign + number(abs(value), lang, digits)
+
+
+def effect_text(target: str, contribution: float, lang: str = "id") -> str:
+    """A contribution in the unit of its prediction, for people: ``+0,12 poin SKP``
+    (performance, score points) or ``−2,1 poin persen risiko`` (risk: ``contribution`` is a
+    probability, shown in percentage points)."""
+    if target == "risk":
+        return f"{signed(100 * contribution, lang, 1)} {pick(EFFECT_UNITS['risk'], lang)}"
+    return f"{signed(contribution, lang, 2)} {pick(EFFECT_UNITS['performance'], lang)}"
+
+
+def baseline_text(target: str, value: float, lang: str = "id") -> str:
+    """The average prediction the contributions start from: ``rata-rata model 4,12 poin SKP``
+    or ``rata-rata model 12,3% risiko``."""
+    lead = "rata-rata model" if lang == "id" else "model average"
+    if target == "risk":
+        return f"{lead} {number(100 * value, lang, 1)}% {'risiko' if lang == 'id' else 'risk'}"
+    return f"{lead} {number(value, lang, 2)} {pick(EFFECT_UNITS['performance'], lang)}"
+
+
+FLAG_WORDS: dict[str, tuple[str, str]] = {          # serving.result.MoveFlag values
+    "job_class_down": ("Turun kelas jabatan", "Lower job class"),
+    "field_change": ("Pindah bidang", "Change of field"),
+    "long_distance": ("Jarak sangat jauh", "Very long distance"),
+    "head_to_staff": ("Pimpinan tinggi ke jabatan staf", "Head of agency into a staff post"),
+}
+
+
+def flag_text(flag: str, lang: str = "id") -> str:
+    """Words for a :class:`~serving.result.MoveFlag` (its code when unknown)."""
+    return pick(FLAG_WORDS[flag], lang) if flag in FLAG_WORDS else str(flag).replace("_", " ")
+
+
+def risk_change_text(change: float, lang: str = "id") -> str:
+    """A change of risk given as a probability, in percentage points: ``−2,1 poin persen risiko``."""
+    return effect_text("risk", change, lang)
+
+
+def grade_name(rank) -> str | None:
+    """The golongan of a grade rank (``III/b``), None when unknown."""
+    return None if _missing(rank) else GRADE_BY_RANK.get(int(rank))
+
+
+def notice_text(code: str, lang: str, as_of: str, first: str, last: str) -> str:
+    """Words of a ranking notice (:class:`~serving.result.NoticeCode`) about the date ``as_of``
+    and the data's window ``first``..``last`` (ISO dates)."""
+    if code == "as_of_before_data":
+        return (f"Pada tanggal keputusan {as_of} data belum berisi catatan apa pun (hanya catatan sebelum tanggal "
+                f"itu yang dihitung; data dimulai {first}): belum ada pegawai yang menduduki jabatan. "
+                f"Data mencakup {first} s.d. {last}."
+                if lang == "id" else f"On the decision date {as_of} the data holds no record yet (only records "
+                f"before that day count; the data begins on {first}): nobody held a post. "
+                f"The data covers {first} to {last}.")
+    return (f"Tanggal keputusan {as_of} setelah akhir data ({last}): peringkat memakai data terakhir yang "
+            f"diketahui, tanpa kejadian sesudah {last}. Data mencakup {first} s.d. {last}."
+            if lang == "id" else f"The decision date {as_of} is after the data ends ({last}): the ranking uses "
+            f"the last known records, with nothing after {last}. The data covers {first} to {last}.")
+
+
+def baselines_text(baseline: dict[str, float], lang: str = "id") -> str:
+    """Both averages in one phrase: ``rata-rata model 3,60 poin SKP dan 12,3% risiko``."""
+    parts = [baseline_text(target, baseline[target], lang) for target in ("performance", "risk") if target in baseline]
+    lead = "rata-rata model " if lang == "id" else "model average "
+    rest = [part.removeprefix(lead) for part in parts[1:]]
+    return (" dan " if lang == "id" else " and ").join(parts[:1] + rest)

@@ -14,6 +14,7 @@ from simulator import days as d
 from simulator.context import Sim
 from simulator.kinds import KINDS
 from simulator.moves import TRUTH
+from simulator.names import display_names
 
 GRADE_CODE = np.array([None, *v.GRADES], dtype=object)     # index = grade rank
 EXIT_CODE = np.array(v.EXIT_REASONS, dtype=object)
@@ -100,7 +101,7 @@ def employees(sim: Sim, eid: np.ndarray, end: int) -> pd.DataFrame:
         c.EMPLOYEE_ID: eid, c.BIRTH_DATE: dates(state.birth), c.GENDER: np.where(state.female, "p", "l"),
         c.EMPLOYMENT_STATUS: status.astype(object), c.CPNS_DATE: dates(state.cpns_day),
         c.HOME_REGION_ID: np.array(sim.world.region_ids, dtype=object)[state.home_region],
-        c.RETIREMENT_AGE: state.retire_age})
+        c.RETIREMENT_AGE: state.retire_age, c.DISPLAY_NAME: display_names(sim.config.seed, state.female)})
 
 
 def exits(sim: Sim, eid: np.ndarray, end: int) -> pd.DataFrame:

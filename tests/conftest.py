@@ -1,4 +1,6 @@
-"""Shared fixtures: the tiny hand-written dataset, as tables, as a directory, loaded."""
+"""Shared fixtures: the tiny hand-written dataset, as tables, as a directory, loaded; and a
+throw-away ``MUTASI_HOME`` for the whole session, so no test writes to the user's real
+home (the default store is the user's data directory)."""
 
 from pathlib import Path
 
@@ -8,6 +10,16 @@ import pytest
 from features.io import Dataset, load_dataset
 
 from tiny_dataset import tiny_tables, write_tables
+
+
+@pytest.fixture(scope="session", autouse=True)
+def throwaway_home(tmp_path_factory) -> Path:
+    """``MUTASI_HOME`` (and no ``MLFLOW_TRACKING_URI``) for every test unless it sets its own."""
+    home = tmp_path_factory.mktemp("mutasi-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MUTASI_HOME", str(home))
+        patch.delenv("MLFLOW_TRACKING_URI", raising=False)
+        yield home
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ from features.names import AS_OF, FAILURE, PERFORMANCE, TRUE_EXPECTED_SCORE, TRU
 from features.pairs import PositionTable
 from features.protected import ATTRIBUTES, age_years, protected_groups
 from features.snapshot import Sources, snapshot_at
+from features.training_table import Step
 from models.bundle import RankerBundle
 from models.fair import OFF, FairRanking
 from models.policy import ScorePolicy
@@ -55,6 +56,7 @@ from training.baselines import AGE_YEARS, duk_score
 SERVED, PLAIN, DUK, ORACLE = "served", "plain", "duk", "oracle"
 REFERENCES = (PLAIN, DUK, ORACLE)      # orders the served lists are compared with
 ORACLE_SCORE = "oracle_score"
+AUDIT_STAGE = "fairness audit"          # the progress bar's stage: vacancies audited
 
 
 @dataclass(frozen=True)
@@ -106,19 +108,24 @@ def _reference_columns(frame: Columns, ids: np.ndarray, pid: str, as_of: pd.Time
 
 def scored_pools(bundle: RankerBundle, dataset: Dataset, sources: Sources, position_ids: list[str],
                  as_of: pd.Timestamp, policy: ScorePolicy, top_k: int,
-                 rules: EligibilityRules = DEFAULT_RULES, truth: pd.DataFrame | None = None) -> pd.DataFrame:
+                 rules: EligibilityRules = DEFAULT_RULES, truth: pd.DataFrame | None = None,
+                 step: Step | None = None) -> pd.DataFrame:
     """Eligible candidates of every audited vacancy with predictions, score, the served
     selection (``selected``: the version's served top list, fair when it serves fair lists)
     and the plain, DUK and oracle selections: the same pools, scores and order as a served
     ranking (:func:`candidate_pool`, :func:`score_candidates`, :func:`served_order`), so the
-    selections are its top lists. ``truth``: the oracle's rows (true outcomes), if any."""
+    selections are its top lists. ``truth``: the oracle's rows (true outcomes), if any;
+    ``step`` (a progress bar) hears of each vacancy done."""
     view = Columns.from_frame(snapshot_at(sources, dataset.employees[c.EMPLOYEE_ID], as_of))
     positions = PositionTable.from_dataset(dataset)
     masks = employee_reasons(view, rules)
     as_of = pd.Timestamp(as_of)
     frames = []
-    for pid in position_ids:
+    tick = step or (lambda _stage, _done, _total: None)
+    tick(AUDIT_STAGE, 0, len(position_ids))
+    for done, pid in enumerate(position_ids, start=1):
         pool = candidate_pool(view, positions, pid, rules, employee_masks=masks)
+        tick(AUDIT_STAGE, done, len(position_ids))
         if len(pool) <= top_k:
             continue                          # everyone is selected: nothing to audit
         scored = score_candidates(bundle, pool.frame, policy)
@@ -277,11 +284,13 @@ class AuditReport:
 def run_audit(bundle: RankerBundle, dataset: Dataset, sources: Sources, as_of: pd.Timestamp,
               settings: FairnessSettings = FairnessSettings(), policy: ScorePolicy = ScorePolicy(),
               positions: list[str] | None = None, perf_rows: pd.DataFrame | None = None,
-              risk_rows: pd.DataFrame | None = None, truth: pd.DataFrame | None = None) -> AuditReport:
+              risk_rows: pd.DataFrame | None = None, truth: pd.DataFrame | None = None,
+              step: Step | None = None) -> AuditReport:
     """The whole audit of the lists the version serves; ``passed`` is False when any group
-    with enough data is flagged. ``truth``: the oracle's rows, to compare with its own lists."""
+    with enough data is flagged. ``truth``: the oracle's rows, to compare with its own lists;
+    ``step``: a progress bar's hook, told of each vacancy audited."""
     ids = audit_positions(dataset, settings, positions)
-    pools = scored_pools(bundle, dataset, sources, ids, as_of, policy, settings.top_k, truth=truth)
+    pools = scored_pools(bundle, dataset, sources, ids, as_of, policy, settings.top_k, truth=truth, step=step)
     groups = protected_groups(pools, dataset)
     rates = rate_table(pools, groups, settings, scoring_gates=not bundle.fair.enabled)
     errors = error_table(bundle, perf_rows if perf_rows is not None else pd.DataFrame(),

@@ -18,7 +18,7 @@ from features.io import Dataset, load_dataset
 from features.names import FAILURE, FOLLOWED_UP, PERFORMANCE
 from features.snapshot import prepare_sources
 from features.timeline import dataset_end, default_as_of
-from features.training_table import build_training_table
+from features.training_table import Step, build_training_table
 from models.bundle import PERFORMANCE_MODEL, RISK_MODEL, RankerBundle
 from models.fair import FairRanking
 from models.spec import FeatureSpec
@@ -35,6 +35,8 @@ from training.tracking import data_fingerprint, git_commit
 from training.uplift import estimate_uplift
 
 Progress = Callable[[str], None]
+LOAD_STAGE, TUNE_STAGE, FIT_STAGE, EVALUATE_STAGE, LOG_STAGE = (
+    "loading data", "tuning", "fitting", "evaluating", "logging to MLflow")   # progress bar stages
 
 
 def fit_models(x: np.ndarray, table: pd.DataFrame, perf_split: TemporalSplit, risk_split: TemporalSplit,
@@ -131,14 +133,14 @@ class Stages:
 
 
 def audit_ranker(fitted: Fitted, dataset: Dataset, table: pd.DataFrame, oracle: pd.DataFrame | None,
-                 settings: FairnessSettings) -> AuditReport:
+                 settings: FairnessSettings, step: Step | None = None) -> AuditReport:
     """The fairness audit of the lists the version serves (its fair top lists, if any) at the
     dataset's default decision date, on the oracle's vacancies when there are some (beside
     the oracle's own lists), else on a seeded sample of posts; with the trade-off curve."""
     preferred = list(oracle[c.POSITION_ID].unique()) if oracle is not None else None
     report = run_audit(fitted.bundle, dataset, prepare_sources(dataset), default_as_of(dataset), settings,
                        positions=preferred, perf_rows=table.iloc[fitted.perf_split.test],
-                       risk_rows=table.iloc[fitted.risk_split.test], truth=oracle)
+                       risk_rows=table.iloc[fitted.risk_split.test], truth=oracle, step=step)
     return with_tradeoff(report)           # the price of fair top lists, on the same vacancies
 
 
@@ -146,19 +148,25 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
           settings: FitSettings = FitSettings(), progress: Progress | None = None,
           model_name: str = MODEL_NAME, fairness: FairnessSettings = FairnessSettings(),
           force_champion: str | None = None, oracle: str | Path | None = None,
-          fair: FairRanking = FairRanking(), tune: int = 0, tune_timeout: float = 1800.0) -> TrainResult:
+          fair: FairRanking = FairRanking(), tune: int = 0, tune_timeout: float = 1800.0,
+          step: Step | None = None) -> TrainResult:
     """The whole ``mutasi train`` job. ``fair`` is the version's fair top-list setting
     (saved in the bundle, served and audited with it; threshold 0 serves the plain order). ``force_champion`` (a reason, recorded) lets a
     version whose fairness audit failed take ``champion`` anyway. ``oracle`` names the
     simulator's held-out vacancies file; it is never picked up from the data directory.
     ``tune`` > 0 first searches that many Optuna trials (at most ``tune_timeout`` seconds)
-    on the temporal training / validation splits and fits with the best parameters."""
+    on the temporal training / validation splits and fits with the best parameters. ``step``
+    (stage, done, total) drives progress bars: one per stage, the table's steps and the
+    audited vacancies counted."""
     say = Stages(progress or (lambda _m: None))
+    tick = step or (lambda _stage, _done, _total: None)
     truth = ev.read_oracle(oracle) if oracle is not None else None    # a bad file fails before the long work
     say(f"loading and validating {data}")
+    tick(LOAD_STAGE, 0, 1)
     dataset = load_dataset(data)                      # DatasetError here: no run is created
+    tick(LOAD_STAGE, 1, 1)
     say("building the point-in-time training table")
-    table = ev.with_age(build_training_table(dataset, progress=say), dataset)
+    table = ev.with_age(build_training_table(dataset, progress=say, step=step), dataset)
     info = {"data_source": str(Path(data).resolve()), "data_fingerprint": data_fingerprint(data),
             "n_events": len(table), "dataset_end": str(dataset_end(dataset).date()),
             "git_commit": git_commit(), "model_name": model_name}
@@ -167,6 +175,7 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
         from training.tune import tune as search
 
         say(f"tuning: {tune} trials on the validation split (at most {tune_timeout:.0f}s)")
+        tick(TUNE_STAGE, 0, 1)
         if settings.correction is not Correction.NONE:       # the search weighs rows as the fit will
             perf_split, risk_split = splits(table)
             selection = fit_selection(dataset, table, perf_split, risk_split, settings.alternatives,
@@ -177,18 +186,25 @@ def train(data: str | Path, experiment: str = EXPERIMENT, tracking_uri: str | No
         say(f"best of {len(tuning.trials)} trials ({tuning.n_pruned} pruned): "
             + ", ".join(f"{k} {v:.4g}" for k, v in tuning.best_params.items()))
     say(f"fitting on {len(table):,} transfer events")
+    tick(FIT_STAGE, 0, 1)
     fitted = fit_ranker(dataset, table, settings, metadata=info, progress=say, selection=selection)
+    tick(FIT_STAGE, 1, 1)
     fitted = replace(fitted, bundle=replace(fitted.bundle, fair=fair))
     say("evaluating on the test period" + (" and the oracle" if truth is not None else ""))
+    tick(EVALUATE_STAGE, 0, 1)
     evaluated = evaluate_ranker(fitted, dataset, table, truth, say)
+    tick(EVALUATE_STAGE, 1, 1)
     say("fairness audit")
-    audit = audit_ranker(fitted, dataset, table, truth, fairness)
+    audit = audit_ranker(fitted, dataset, table, truth, fairness, step=step)
     say(f"fairness audit {'passed' if audit.passed else 'FAILED'}: "
         f"{len(audit.flagged())} flagged group(s) over {audit.positions} vacancies")
     from training.mlflow_run import log_and_register  # the MLflow edge, only when logging
 
     run = TrainedRun(dataset, table, fitted, evaluated, audit, info, settings)
-    return log_and_register(run, experiment, tracking_uri, model_name, force_champion, say, tuning=tuning)
+    tick(LOG_STAGE, 0, 1)
+    result = log_and_register(run, experiment, tracking_uri, model_name, force_champion, say, tuning=tuning)
+    tick(LOG_STAGE, 1, 1)
+    return result
 
 
 def summary_lines(evaluation: pd.DataFrame) -> list[str]:

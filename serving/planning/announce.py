@@ -14,7 +14,6 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from features import columns as c
 from features import pairs as fp
 from features import snapshot as fs
 from serving.context import ServingContext
@@ -24,7 +23,6 @@ from serving.planning.document import Plan
 from serving.planning.html import render
 from serving.result import Explanation
 
-DISPLAY_NAME = c.DISPLAY_NAME           # optional employees column, reviewers only
 MAX_REASONS = 3
 ANNOUNCEMENT_HTML, ANNOUNCEMENT_TEXT = "announcement.html", "announcement.txt"
 
@@ -92,7 +90,7 @@ def announcement(plan: Plan, context: ServingContext, accepted: set[tuple[str, s
             shown = ", ".join(f"{e}:{p}" for e, p in unknown[:5])
             raise RankingError("accepted", f"accepted moves that are not in plan {plan.plan_id}: {shown}")
     names = w.Names.from_context(context)
-    display = _display_names(context) if with_names else {}
+    display = context.display_names if with_names else {}
     moves = []
     for m in plan.moves:
         if accepted is not None and (m.employee_id, m.position_id) not in accepted:
@@ -105,15 +103,6 @@ def announcement(plan: Plan, context: ServingContext, accepted: set[tuple[str, s
             reasons=names.reasons(m, lang, plan.language, favourable=True, limit=MAX_REASONS, keep=presentable),
             preference_met=m.preference_met))
     return Announcement(plan_id=plan.plan_id, as_of=plan.as_of, lang=lang, moves=moves)
-
-
-def _display_names(context: ServingContext) -> dict[str, str]:
-    employees = context.dataset.employees
-    if DISPLAY_NAME not in employees:
-        return {}
-    named = employees[[c.EMPLOYEE_ID, DISPLAY_NAME]].dropna()
-    named = named[named[DISPLAY_NAME].astype(str).str.strip() != ""]
-    return dict(zip(named[c.EMPLOYEE_ID].astype(str), named[DISPLAY_NAME].astype(str).str.strip()))
 
 
 # --- rendering ------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from serving.planning.settings import (
     PlanWeights,
     check_settings,
 )
-from serving.requests import Finite, Id, Lang
+from serving.requests import Finite, Id, IsoDate, Lang
 
 MAX_ROUND_COLUMNS = 30          # columns of one round row (the round file has 11; unknown ones are dropped)
 MAX_COLUMN_NAME = 64            # characters of a round column's name
@@ -90,7 +90,8 @@ class PlanRequest(BaseModel):
     round: Annotated[list[RoundRow], Field(
         max_length=MAX_ROUND_ROWS, description="One row per vacancy: position_id, headcount?, priority?, and for an "
                                                "ad-hoc vacancy the positions columns (unit_id, title, ...)")]
-    as_of: date | None = Field(None, description="Decision date (default: the day after the dataset's end)")
+    as_of: IsoDate | None = Field(None, description="Decision date, YYYY-MM-DD (default: the day after the dataset's "
+                                                  "end)")
     max_outflow_per_unit: Outflow = Field(
         DEFAULT_MAX_OUTFLOW_SHARE, description="Most people one unit may lose: a count (3), a share (0.2 or \"20%\"), "
                                                "or null for no cap")
@@ -117,7 +118,7 @@ class PagePlanIn(BaseModel):
     """What the reviewer page sends: the round as CSV text, as typed or uploaded."""
 
     csv: Annotated[str, StringConstraints(max_length=MAX_BODY_BYTES)]
-    as_of: date | None = None
+    as_of: IsoDate | None = None
     max_outflow_per_unit: Annotated[str, StringConstraints(max_length=MAX_OUTFLOW_TEXT)] | None = None
     lang: Lang = "id"
     reviewer: Annotated[str, StringConstraints(max_length=MAX_NAME_LENGTH)] | None = None

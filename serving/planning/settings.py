@@ -15,12 +15,12 @@ from numbers import Integral
 from features.eligibility import EligibilityRules
 from serving.checks import finite, identifier, one_of
 from serving.errors import RankingError, quoted
+from serving.limits import MAX_TOP_K
 from serving.texts import LANGS
 
 DEFAULT_MAX_OUTFLOW_SHARE = 0.2     # at most a fifth of a unit's staff move in one round
 MAX_CHAIN_DEPTH = 3
 MAX_REVIEWER_MOVES = 5_000          # fixed plus forbidden moves in one request
-MAX_RUNNERS_UP = 10
 MAX_TIME_LIMIT_S = 600.0
 
 
@@ -107,7 +107,7 @@ def check_settings(settings: PlanSettings) -> None:
         raise RankingError("weights", "weights.performance and weights.risk cannot both be 0")
     _whole("chain_depth", settings.chain_depth, 0, MAX_CHAIN_DEPTH)
     _whole("chain_candidates", settings.chain_candidates, 1, 50)
-    _whole("runners_up", settings.runners_up, 0, MAX_RUNNERS_UP)
+    _whole("runners_up", settings.runners_up, 0, MAX_TOP_K)          # the one limit of a top list
     _whole("explanations_per_target", settings.explanations_per_target, 0, 10)
     one_of("lang", settings.lang, LANGS)
     finite("time_limit_s", settings.time_limit_s, low=0, high=MAX_TIME_LIMIT_S, low_open=True)

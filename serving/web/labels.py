@@ -5,7 +5,7 @@ exclusion reason code (contract section 4 and the pool filters). An unknown key 
 falls back to itself, so a new reason shows up readable rather than breaking the page.
 """
 
-from serving.texts import pick
+from serving.texts import flag_text, pick
 
 REASONS: dict[str, tuple[str, str]] = {
     "not_pns": ("bukan PNS", "not a civil servant (PNS)"),
@@ -74,8 +74,7 @@ UI: dict[str, tuple[str, str]] = {
     "more_excluded": ("dan {n} lainnya", "and {n} more"),
     "shap_title": ("Faktor yang paling berpengaruh (SHAP)", "Most influential factors (SHAP)"),
     "shap_performance": ("Kinerja: kontribusi dalam poin SKP", "Performance: contribution in SKP points"),
-    "shap_risk": ("Risiko: kontribusi dalam log-odds", "Risk: contribution in log-odds"),
-    "shap_base": ("rata-rata model", "model average"),
+    "shap_risk": ("Risiko: kontribusi dalam poin persen", "Risk: contribution in percentage points"),
     "shap_none": ("Tidak ada faktor yang berpengaruh.", "No influential factor."),
     "raises": ("menaikkan", "raises"), "lowers": ("menurunkan", "lowers"),
     "competencies": ("Kompetensi: standar jabatan vs hasil asesmen", "Competencies: post standard vs assessed"),
@@ -100,12 +99,27 @@ UI: dict[str, tuple[str, str]] = {
     "order_changed": ("Urutan telah diubah; simpan sebagai \u201cubah urutan\u201d.",
                       "Order changed; save it as \u201creorder\u201d."),
     "saved": ("Keputusan tersimpan", "Decision saved"),
-    "latest_decisions": ("Keputusan terakhir untuk jabatan dan tanggal ini",
-                         "Latest decisions for this post and date"),
     "no_decisions": ("Belum ada keputusan.", "No decision yet."),
     "on_ranking": ("pada peringkat audit", "on audit ranking"), "by": ("oleh", "by"),
     "decided_order": ("urutan", "order"), "error": ("Gagal", "Failed"),
     "note_required": ("Catatan wajib diisi.", "A note is required."),
+    # issue 14: names, reasons, flags, auditors' fold, exports, history, tokens
+    "reason_col": ("Alasan utama", "Main reasons"), "reason_for": ("Pendukung", "For"),
+    "reason_against": ("Penghambat", "Against"), "flags": ("Perlu diperhatikan", "Take note"),
+    "grade": ("Golongan", "Grade"),
+    "auditor_details": ("Rincian untuk auditor", "Details for auditors"),
+    "nav": ("Navigasi", "Navigation"), "excluded_n": ("dikecualikan", "excluded"),
+    "print": ("Cetak ringkasan", "Print summary"),
+    "print_title": ("Ringkasan untuk notulen rapat Baperjakat/TPK", "Summary for the board's minutes"),
+    "decision_history": ("Riwayat keputusan untuk jabatan dan tanggal ini",
+                         "Decision history for this post and date"),
+    "decided_model": ("versi model", "model version"),
+    "conflict": ("Perhatian: keputusan ini bertentangan dengan keputusan sebelumnya.",
+                 "Note: this decision conflicts with an earlier one."),
+    "token_wrong": ("Token ditolak server (salah atau tidak berlaku lagi). Masukkan token yang benar.",
+                    "The server refused the token (wrong or no longer valid). Enter the right token."),
+    "token_forbidden": ("Token ini tidak berhak melakukan tindakan tersebut. Minta token lain kepada admin.",
+                        "This token may not do that. Ask the administrator for another token."),
     # the round plan page
     "plan_title": ("Rencana mutasi satu putaran", "Round transfer plan"),
     "to_plans": ("Rencana putaran", "Round plans"), "to_review": ("Tinjauan per jabatan", "Review one post"),
@@ -134,6 +148,36 @@ UI: dict[str, tuple[str, str]] = {
     "row": ("baris", "row"), "column": ("kolom", "column"), "value": ("nilai", "value"),
     "share_of_staff": ("{share} pegawai", "{share} of staff"), "people": ("{n} orang", "{n} people"),
     "forbidden_count": ("Dilarang peninjau", "Forbidden by reviewer"),
+    # page extras (serving/web/extras.py): the excluded list, exports, the fairness page
+    "excluded_all": ("Semua alasan", "All reasons"),
+    "excluded_search": ("Cari ID atau nama pegawai\u2026", "Search employee id or name\u2026"),
+    "search": ("Cari", "Search"), "name": ("Nama", "Name"),
+    "excluded_counted": ("dihitung, tidak dicantumkan", "counted, not listed"),
+    "excluded_range": ("{first}\u2013{last} dari {total}", "{first}\u2013{last} of {total}"),
+    "excluded_none": ("Tidak ada pegawai yang cocok.", "No matching employee."),
+    "previous": ("Sebelumnya", "Previous"), "next": ("Berikutnya", "Next"),
+    "export_csv": ("Unduh CSV", "Download CSV"), "export_xlsx": ("Unduh XLSX (Excel)", "Download XLSX (Excel)"),
+    "fairness_title": ("Audit keadilan model", "Model fairness audit"),
+    "fairness_link": ("Keadilan model", "Model fairness"),
+    "model_version": ("Versi model", "Model version"), "show_version": ("Tampilkan", "Show"),
+    "served_now": ("sedang dilayani", "served now"),
+    "audit_passed": ("audit lulus", "audit passed"), "audit_failed": ("audit tidak lulus", "audit failed"),
+    "no_audit": ("Versi ini tidak memiliki audit keadilan.", "This version has no fairness audit."),
+    "no_versions": ("Belum ada model terdaftar: jalankan `mutasi train`.", "No registered model yet: run "
+                    "`mutasi train`."),
+    "fairness_scope": ("{positions} lowongan per {as_of}, daftar {top_k} teratas",
+                       "{positions} vacancies at {as_of}, top-{top_k} lists"),
+    "fairness_help": ("Rasio dampak: seberapa sering sebuah kelompok masuk daftar teratas dibanding yang diharapkan "
+                      "dari daftar yang buta kelompok pada lowongan yang sama, relatif terhadap kelompok terbaik "
+                      "(1 = sama). Rasio di bawah garis empat perlima perlu perhatian; kelompok ditandai bila uji "
+                      "statistik juga menyatakannya.",
+                      "Impact ratio: how often a group enters the top lists compared with what a group-blind list "
+                      "would give it in the same vacancies, relative to the best group (1 = equal). A ratio below "
+                      "the four-fifths line needs attention; a group is flagged when a statistical test says so too."),
+    "four_fifths": ("garis empat perlima", "four-fifths line"),
+    "candidates_n": ("{n} kandidat", "{n} candidates"),
+    "small_group": ("kelompok kecil: ditampilkan, tidak dinilai", "small group: shown, not judged"),
+    "flagged": ("ditandai", "flagged"),
 }
 
 
@@ -149,18 +193,24 @@ def move_type(code, lang: str) -> str:
     return pick(MOVE_TYPES[code], lang) if code in MOVE_TYPES else str(code or "")
 
 
+def flag(code: str, lang: str) -> str:
+    """Words for a move flag (``serving.result.MoveFlag``)."""
+    return flag_text(code, lang)
+
+
 def action(code: str, lang: str) -> str:
     return pick(ACTIONS[code], lang) if code in ACTIONS else code
 
 
 def js_strings(lang: str) -> dict[str, str]:
     """The few strings the page's script needs."""
-    keys = ("loading", "no_match", "pick_position", "saved", "error", "note_required", "token_prompt")
+    keys = ("loading", "no_match", "pick_position", "saved", "error", "note_required", "token_prompt", "token_wrong",
+            "token_forbidden", "conflict")
     return {key: ui(key, lang) for key in keys}
 
 
 def plan_js_strings(lang: str) -> dict[str, str]:
     """The strings the plan page's script needs."""
     keys = ("planning", "error", "token_prompt", "accepted", "rejected", "undecided", "reviewer_required",
-            "decided_counts", "row", "column", "value", "saved")
+            "decided_counts", "row", "column", "value", "saved", "token_wrong", "token_forbidden")
     return {key: ui(key, lang) for key in keys}

@@ -38,12 +38,11 @@ from serving.planning.service import decide_move, plan_and_record, plan_announce
 from serving.requests import DecisionIn, Id, Lang, ReviewRankingIn, review_call
 from serving.security import Caller, caller
 from serving.service import AppState, rank_and_record, record_decision
+from serving.web import extras, plan_views, views
 from serving.web import labels as L
-from serving.web import views
 
 HERE = Path(__file__).parent
 PREFIX = "/review"
-EXCLUDED_SHOWN = 500
 SEARCH_LIMIT = 30
 Search = Annotated[str, Query(max_length=MAX_QUERY_LENGTH)]
 
@@ -104,27 +103,24 @@ def ranking(body: ReviewRankingIn, request: Request, who: Caller = Depends(calle
     recorded = {**asked.model_dump(mode="json"), "door": "review", "reviewer": body.reviewer}
     result = rank_and_record(state(request), call, who, recorded)
     return render("ranking.html", body.lang, headers={"X-Audit-Id": str(result.audit_id)},
-                  **ranking_view(request, result.to_document(), result.audit_id, body.lang))
+                  **ranking_view(request, result.to_document(), result.audit_id, body.top_k, body.lang))
 
 
-def ranking_view(request: Request, document: dict, audit_id: int, lang: str) -> dict:
+def ranking_view(request: Request, document: dict, audit_id: int, top: int, lang: str) -> dict:
     context = state(request).context
     table = titles(request)
     pid = document["position_id"]
-    return {"doc": document, "audit_id": audit_id,
+    n_excluded = document.get("n_excluded") or len(document.get("excluded") or [])
+    return {"doc": document, "audit_id": audit_id, "top": top, "n_excluded": n_excluded,
             "candidates": views.candidate_views(context, table, document, lang),
             "position": {"id": pid, "title": table[c.TITLE].get(pid, pid), "unit": table["unit_name"].get(pid, "")},
-            "excluded": views.excluded_view(document["excluded"], lang, EXCLUDED_SHOWN),
             **decisions_view(request, pid, document["as_of"], lang)}
 
 
 def decisions_view(request: Request, position_id: str, as_of: str, lang: str) -> dict:
-    audit = state(request).audit
-    latest = audit.latest_for(position_id, as_of)
-    decided = audit.decisions(latest["id"]) if latest else []
-    for d in decided:
-        d["action_text"] = L.action(d["action"], lang)
-    return {"decisions": list(reversed(decided)), "decided_ranking": latest["id"] if decided else None}
+    """Every decision on every ranking of the post at the date, newest first."""
+    history = state(request).audit.decision_history(position_id, as_of)
+    return {"decisions": views.decision_views(history, state(request).context.display_names, lang)}
 
 
 @router.get("/api/decisions", response_class=HTMLResponse)
@@ -150,7 +146,7 @@ def plan_names(request: Request) -> words.Names:
 
 
 def render_plan(request: Request, document: dict, decisions: list[dict], lang: str) -> HTMLResponse:
-    view = views.plan_view(plan_names(request), document, decisions, lang)
+    view = plan_views.plan_view(plan_names(request), document, decisions, lang)
     return render("plan_view.html", lang, headers={"X-Audit-Id": str(document["audit_id"])},
                   audit_id=document["audit_id"], w=lambda key, **fields: words.t(key, lang, **fields), **view)
 
@@ -201,4 +197,5 @@ async def replan_plan(audit_id: AuditId, request: Request, lang: Lang = "id", wh
 def mount_review(app: FastAPI) -> None:
     """Add the reviewer page and its static files to ``app``."""
     app.include_router(router)
+    app.include_router(extras.router)          # excluded list, exports, fairness page
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="review-static")

@@ -1,7 +1,8 @@
-"""What the reviewer pages show, as plain dicts for the templates: the model panel, a
-candidate's SHAP bars, competency chart and history (only records dated before the
-decision date, as the models saw them); a round plan by unit with its moves, objective,
-unfilled vacancies and constraint costs in words (:mod:`serving.planning.words`)."""
+"""What the reviewer pages show, as plain dicts for the templates: the model panel, each
+candidate by name with current post, unit, grade, reasons and flags in words, SHAP bars in
+the prediction's unit (SKP points, percentage points of risk), competency chart and history
+(only records dated before the decision date, as the models saw them), the decision
+history of a post and date. The round plan's page: :mod:`serving.web.plan_views`."""
 
 import threading
 from datetime import date
@@ -12,12 +13,10 @@ import pandas as pd
 
 from features import columns as c
 from features import vocab as v
-from features.snapshot import level_column
+from features.snapshot import GRADE_RANK, level_column
 from serving import texts
 from serving.context import ServingContext
 from serving.limits import EARLIEST_AS_OF, LATEST_AS_OF, MAX_ID_LENGTH, MAX_TOP_K
-from serving.planning import words
-from serving.planning.document import PlanMove
 from serving.web import labels as L
 
 TOP_CHOICES = (5, 10, 20)         # the page's top-k menu (any 1..MAX_TOP_K in a link)
@@ -89,27 +88,57 @@ def search_positions(table: pd.DataFrame, query: str, lang: str, limit: int) -> 
     return hits
 
 
+
+def person(employee_id: str, name: str | None) -> str:
+    """How the page names an employee: the display name, else the id."""
+    return name.strip() if isinstance(name, str) and name.strip() else employee_id
+
+
+def _grade(cand: dict, snap_row: pd.Series | None) -> str:
+    """The candidate's current grade (``III/b``), from the document, else the snapshot."""
+    if cand.get("current_grade"):
+        return str(cand["current_grade"])
+    return (None if snap_row is None else texts.grade_name(snap_row.get(GRADE_RANK))) or "-"
+
+
 def candidate_views(context: ServingContext, table: pd.DataFrame, document: dict, lang: str) -> list[dict]:
-    """Each ranked candidate with numbers in words, SHAP bars, competencies and history."""
+    """Each ranked candidate with name, current post, unit and grade, reasons and flags in
+    words, numbers in words, SHAP bars in the prediction's unit, competencies and history."""
     as_of = pd.Timestamp(document["as_of"])
     snap = context.snapshot(as_of).set_index(c.EMPLOYEE_ID)
+    unit_names = context.dataset.units.set_index(c.UNIT_ID)[c.NAME]
     pid = document["position_id"]
     views = []
     for cand in document["candidates"]:
         eid = cand["employee_id"]
+        row = snap.loc[eid] if eid in snap.index else None
         current = cand.get("current_position_id")
-        base = cand.get("base_values") or {}
+        unit_id = cand.get("current_unit_id")
+        baseline = cand.get("baseline") or {}
         views.append({
-            **cand, "performance_text": texts.number(cand["predicted_performance"], lang, 2),
+            **cand, "name": person(eid, cand.get("display_name")), "named": bool(cand.get("display_name")),
+            "performance_text": texts.number(cand["predicted_performance"], lang, 2),
             "risk_text": percent(cand["adjustment_risk"], lang), "score_text": texts.number(cand["score"], lang, 2),
             "current_title": table[c.TITLE].get(current, current or "-"),
+            "current_unit": unit_names.get(unit_id) if unit_id else table["unit_name"].get(current, ""),
+            "grade": _grade(cand, row),
+            "flag_words": [{"code": str(f), "text": L.flag(str(f), lang)} for f in cand.get("flags") or []],
             "distance_text": None if cand.get("distance_km") is None else texts.number(cand["distance_km"], lang, 0),
-            "shap": [shap_chart(cand["explanations"], "performance", base.get("performance"), lang),
-                     shap_chart(cand["explanations"], "risk", base.get("risk"), lang)],
-            "competencies": competency_chart(context, pid, snap.loc[eid] if eid in snap.index else None, lang),
+            "shap": [shap_chart(cand["explanations"], "performance", baseline.get("performance"), lang),
+                     shap_chart(cand["explanations"], "risk", baseline.get("risk"), lang)],
+            "competencies": competency_chart(context, pid, row, lang),
             "recommendations": recommendation_rows(cand, lang),
             "history": history(context, eid, as_of, lang)})
     return views
+
+
+def decision_views(decided: list[dict], names: dict[str, str], lang: str) -> list[dict]:
+    """Decisions (oldest first, as the audit log keeps them) for the page, newest first,
+    with the action and the people in words."""
+    return [{**d, "action_text": L.action(d["action"], lang),
+             "employee_name": person(d["employee_id"], names.get(d["employee_id"])) if d.get("employee_id") else None,
+             "order_names": [person(e, names.get(e)) for e in d.get("order") or []]}
+            for d in reversed(decided)]
 
 
 def last_part(path: str) -> str:
@@ -162,11 +191,12 @@ def model_view(served, uri: str, dataset_source: str) -> dict:
             "mlflow": mlflow_link(uri, served.run_id)}
 
 
-def shap_chart(explanations: list[dict], target: str, base: float | None, lang: str) -> dict:
-    """Signed horizontal bars of one target's contributions, largest first.
+def shap_chart(explanations: list[dict], target: str, baseline: float | None, lang: str) -> dict:
+    """Signed horizontal bars of one target's contributions, largest first, in the unit of
+    the prediction (SKP points; percentage points of risk).
 
-    A bar is ``good`` when it helps the candidate: a positive contribution to performance,
-    a negative one to risk."""
+    A bar is ``good`` when it helps the candidate (a positive contribution to performance,
+    a negative one to risk), ``bad`` when it hurts, ``neutral`` when it is zero."""
     items = [e for e in explanations if e["target"] == target]
     largest = max((abs(e["contribution"]) for e in items), default=0.0) or 1.0
     rows = []
@@ -174,10 +204,12 @@ def shap_chart(explanations: list[dict], target: str, base: float | None, lang: 
         value = float(e["contribution"])
         helps = value > 0 if target == "performance" else value < 0
         rows.append({"feature": e["feature"], "label": e["label"], "contribution": value,
-                     "text": ("+" if value > 0 else "\u2212" if value < 0 else "") + texts.number(abs(value), lang, 3),
-                     "side": "pos" if value >= 0 else "neg", "tone": "good" if helps else "bad",
+                     "text": texts.effect_text(target, value, lang),
+                     "side": "pos" if value >= 0 else "neg",
+                     "tone": "neutral" if value == 0 else "good" if helps else "bad",
                      "width": round(50.0 * abs(value) / largest, 2)})
-    return {"target": target, "rows": rows, "base": None if base is None else texts.number(base, lang, 2)}
+    return {"target": target, "rows": rows,
+            "base": None if baseline is None else texts.baseline_text(target, float(baseline), lang)}
 
 
 def competency_chart(context: ServingContext, position_id: str, snap_row: pd.Series | None, lang: str) -> list[dict]:
@@ -250,120 +282,18 @@ def history(context: ServingContext, employee_id: str, as_of: pd.Timestamp, lang
 
 
 def recommendation_rows(candidate: dict, lang: str) -> list[dict]:
+    """A candidate's training recommendations; the expected changes in percentage points of
+    risk and SKP points."""
     rows = []
     for rec in candidate.get("training_recommendations", []):
-        risk_pp = 100 * float(rec["expected_risk_change"])
+        risk = float(rec["expected_risk_change"])
         perf = float(rec.get("expected_performance_change") or 0.0)
         rows.append({"code": rec["training_code"], "name": rec["name"], "reason": rec["reason"],
-                     "risk_change": ("\u2212" if risk_pp < 0 else "+") + texts.number(abs(risk_pp), lang),
-                     "perf_change": ("\u2212" if perf < 0 else "+") + texts.number(abs(perf), lang, 2),
+                     "risk_change": texts.effect_text("risk", risk, lang),
+                     "perf_change": texts.effect_text("performance", perf, lang),
                      "hours": None if rec.get("hours") is None else texts.number(float(rec["hours"]), lang)})
     return rows
 
 
-def excluded_view(excluded: list[dict], lang: str, limit: int) -> dict:
-    """Counts per reason and the (capped) list of excluded employees in words."""
-    counts: dict[str, int] = {}
-    for item in excluded:
-        for code in item["reasons"]:
-            counts[code] = counts.get(code, 0) + 1
-    summary = [{"code": code, "label": L.reason(code, lang), "count": n}
-               for code, n in sorted(counts.items(), key=lambda kv: -kv[1])]
-    rows = [{"employee_id": item["employee_id"], "codes": item["reasons"],
-             "reasons": [L.reason(code, lang) for code in item["reasons"]]} for item in excluded[:limit]]
-    return {"total": len(excluded), "summary": summary, "rows": rows, "more": max(0, len(excluded) - limit)}
-
-
 def percent(value: float, lang: str) -> str:
     return texts.number(100 * float(value), lang) + "%"
-
-
-# --- round plans ----------------------------------------------------------------------------
-
-MOVE_REASONS = 3            # favourable reasons shown per move
-MOVE_CONCERNS = 2           # concerns shown per move
-
-
-def move_key(employee_id: str, position_id: str) -> str:
-    """One move's key on the page (ids cannot hold a newline)."""
-    return f"{employee_id}\n{position_id}"
-
-
-def plan_view(names: words.Names, document: dict, decisions: list[dict], lang: str) -> dict:
-    """A plan document for the page: objective box, the moves grouped by unit (arriving
-    and leaving), unfilled vacancies and constraint costs in words, each move with the
-    reviewer's decision in force (``accept``, ``reject`` or None)."""
-    plan_lang = document.get("language", lang)
-    decided = {move_key(d["employee_id"], d["position_id"]): d for d in decisions}
-    moves = [_move_view(names, m, decided.get(move_key(m["employee_id"], m["position_id"])), lang, plan_lang)
-             for m in document["moves"]]
-    flows = {u["unit_id"]: u for u in document.get("units", [])}
-    order = list(flows) + [u for m in moves for u in (m["unit_id"], m["from_unit_id"]) if u not in flows]
-    units = []
-    for unit_id in dict.fromkeys(order):
-        flow = flows.get(unit_id, {})
-        arriving = [m for m in moves if m["unit_id"] == unit_id]
-        leaving = [m for m in moves if m["from_unit_id"] == unit_id]
-        if not arriving and not leaving:
-            continue
-        cap = flow.get("max_outflow")
-        units.append({"id": unit_id or "", "name": names.unit(unit_id) or words.t("nobody", lang),
-                      "staff": flow.get("staff"), "max_outflow": words.t("no_cap", lang) if cap is None else cap,
-                      "arriving": arriving, "leaving": leaving})
-    missing = sum(u["missing"] for u in document["unfilled"])
-    return {"doc": document, "objective": objective_view(document["objective"], lang), "units": units,
-            "n_moves": len(moves), "n_missing": missing,
-            "settings": plan_settings_view(document.get("settings", {}), lang),
-            "unfilled": [{"position_id": u["position_id"], "title": names.title(u["position_id"]) or u["position_id"],
-                          "missing": u["missing"], "n_candidates": u.get("n_candidates", 0), "codes": u["reasons"],
-                          "reasons": [words.unfilled_reason(r, lang) for r in u["reasons"]]}
-                         for u in document["unfilled"]],
-            "constraints": [{"code": k["name"], "name": words.constraint_name(k["name"], lang),
-                             "binding": k["binding"], "binding_text": words.yes_no(k["binding"], lang),
-                             "cost": words.score(k["cost"], lang, 3)} for k in document["constraints"]],
-            "decided": {"accept": sum(d["decision"] == "accept" for d in decisions),
-                        "reject": sum(d["decision"] == "reject" for d in decisions)}}
-
-
-def _move_view(names: words.Names, move: dict, decision: dict | None, lang: str, plan_lang: str) -> dict:
-    typed = PlanMove.model_validate(move)
-    return {**move, "key": move_key(move["employee_id"], move["position_id"]),
-            "title": names.title(move["position_id"]) or move["position_id"],
-            "unit_name": names.unit(move.get("unit_id")),
-            "from_title": names.title(move.get("from_position_id")) or move.get("from_position_id") or "-",
-            "from_unit_name": names.unit(move.get("from_unit_id")),
-            "performance_text": words.score(move["predicted_performance"], lang, 2),
-            "risk_text": words.percent(move["adjustment_risk"], lang, 1),
-            "preference_text": words.yes_no(move["preference_met"], lang),
-            "reasons": names.reasons(typed, lang, plan_lang, True, MOVE_REASONS),
-            "concerns": names.reasons(typed, lang, plan_lang, False, MOVE_CONCERNS),
-            "decision": decision["decision"] if decision else None,
-            "decided_by": decision["reviewer"] if decision else None}
-
-
-def objective_view(objective: dict, lang: str) -> dict:
-    value, bound, greedy = objective["value"], objective["bound"], objective["greedy_value"]
-    relaxed = objective.get("relaxed_value", value)
-    return {"value": words.score(value, lang, 3), "bound": words.score(bound, lang, 3),
-            "gap": words.percent(objective["gap"], lang, 2), "greedy": words.score(greedy, lang, 3),
-            "greedy_filled": objective.get("greedy_filled", 0),
-            "over_greedy": words.score(value - greedy, lang, 3), "relaxed": words.score(relaxed, lang, 3),
-            "constraints_cost": words.score(max(0.0, relaxed - value), lang, 3),
-            "solver": objective.get("solver", ""), "seconds": words.score(objective.get("seconds", 0.0), lang, 3)}
-
-
-def plan_settings_view(settings: dict, lang: str) -> dict:
-    return {"outflow": outflow_words(settings.get("outflow", ""), lang), "chain_depth": settings.get("chain_depth", 0),
-            "fixed": len(settings.get("fixed", [])), "forbidden": len(settings.get("forbidden", []))}
-
-
-def outflow_words(described: str, lang: str) -> str:
-    """The plan's outflow cap (``"20% of staff"``, ``"3 people"``, ``"none"``) in ``lang``."""
-    number, _, unit = described.partition(" ")
-    if described == "none":
-        return words.t("no_cap", lang)
-    if unit == "of staff":
-        return L.ui("share_of_staff", lang).replace("{share}", number)
-    if unit == "people":
-        return L.ui("people", lang).replace("{n}", number)
-    return described

@@ -7,7 +7,7 @@ import pytest
 
 from serving.audit import AuditLog
 
-from api_helpers import POSITION, rank
+from api_helpers import POSITION, own_entry, rank
 from servers import start_server
 
 pytestmark = pytest.mark.api
@@ -37,8 +37,8 @@ def audit_entry(store: dict, response: httpx.Response) -> dict:
 
 
 def test_the_audit_log_names_the_token_not_the_headers(guarded, store):
-    for name, token in [*TOKENS.items(), ("default", LEGACY)]:
-        entry = audit_entry(store, rank(guarded, {"position_id": POSITION, "top_k": 1},
+    for tag, (name, token) in enumerate([*TOKENS.items(), ("default", LEGACY)], start=1):
+        entry = audit_entry(store, rank(guarded, own_entry({"position_id": POSITION, "top_k": 1}, tag),
                                         headers={**bearer(token), "X-Caller": "mallory"}))
         assert entry["caller"] == name
 
@@ -51,9 +51,9 @@ def test_without_a_valid_token_is_401(guarded, headers):
 
 
 def test_forwarded_for_is_believed_only_from_a_trusted_proxy(server, guarded, store):
-    untrusted = audit_entry(store, rank(server, {"position_id": POSITION, "top_k": 1}, headers=SPOOF))
+    untrusted = audit_entry(store, rank(server, own_entry({"position_id": POSITION, "top_k": 1}, 11), headers=SPOOF))
     assert (untrusted["caller"], untrusted["peer"]) == ("anonymous@loopback", "127.0.0.1")
-    proxied = audit_entry(store, rank(guarded, {"position_id": POSITION, "top_k": 1},
+    proxied = audit_entry(store, rank(guarded, own_entry({"position_id": POSITION, "top_k": 1}, 12),
                                       headers={**SPOOF, **bearer(TOKENS["rina"])}))
     assert (proxied["caller"], proxied["peer"]) == ("rina", "203.0.113.9")
 

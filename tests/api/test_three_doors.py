@@ -6,10 +6,13 @@ import sys
 
 import pytest
 
+from serving.limits import MAX_EXCLUDED_PAGE
+
 from api_helpers import POSITION, rank
 
 pytestmark = pytest.mark.api
-REQUEST = {"position_id": POSITION, "as_of": "2021-01-01", "top_k": 5}
+REQUEST = {"position_id": POSITION, "as_of": "2021-01-01", "top_k": 5, "include_excluded": True,
+           "excluded_limit": MAX_EXCLUDED_PAGE}
 
 
 def core(doc: dict) -> dict:

@@ -1,5 +1,6 @@
 """A registered model, a real uvicorn process serving it, and Debian's headless Chromium
-driven by Playwright (never a browser Playwright downloads itself).
+driven by Playwright (never a browser Playwright downloads itself), at desktop width
+(``page``) and phone width (``phone``, 390×844).
 
 The store is built like ``tests/api``'s (cloned tiny dataset, throw-away MUTASI_HOME) but
 trained with small leaves: with the default settings the boosters learn nothing on so few
@@ -30,6 +31,28 @@ print(result.version, result.alias)
 """
 
 expect.set_options(timeout=30_000)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# every laid-out element under the given selectors that reaches past the viewport's edges
+OVERFLOW = """(selectors) => {
+  const width = window.innerWidth, wide = [];
+  for (const el of document.querySelectorAll(selectors)) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if (box.right > width + 0.5 || box.left < -0.5)
+      wide.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.left)}..${Math.round(box.right)}`);
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: width, wide: wide.slice(0, 12) };
+}"""
+
+
+def assert_fits(page, selectors: str = "body *") -> None:
+    """Nothing on the page is wider than the viewport: no horizontal scrolling, and no element
+    under ``selectors`` reaches past either edge."""
+    found = page.evaluate(OVERFLOW, selectors)
+    assert found["scrollWidth"] <= found["innerWidth"], found
+    assert found["wide"] == [], found
 
 
 @pytest.fixture(scope="session")
@@ -62,14 +85,34 @@ def script_errors() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser, script_errors):
-    """A fresh browser context (empty storage) and page."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+def _open(browser, script_errors: list[str], **options):
+    context = browser.new_context(locale="id-ID", **options)
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.on("console", lambda message: script_errors.append(message.text)     # blocked by the page's CSP
             if "Content Security Policy" in message.text else None)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, script_errors):
+    """A fresh browser context (empty storage) and page at desktop width."""
+    context, page = _open(browser, script_errors, viewport=DESKTOP)
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone(browser, script_errors):
+    """A fresh browser context and page as a phone shows it: 390×844, touch, mobile viewport."""
+    context, page = _open(browser, script_errors, viewport=PHONE, is_mobile=True, has_touch=True,
+                          device_scale_factor=2)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def fits():
+    """``fits(page, selectors)``: assert nothing is wider than the viewport (see assert_fits)."""
+    return assert_fits

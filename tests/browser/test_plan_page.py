@@ -1,19 +1,24 @@
 """The round plan page in headless Chromium against a real server, at desktop and phone
 width: plan a round typed as CSV, read it by unit, accept one move and reject another
-(recorded in the audit log, shown on the buttons and after a reload), re-plan, and the
-rejected employee is gone from that post while the accepted move is kept.
+(recorded in the audit log, shown on the buttons and after a reload), download the
+announcement and the plan as CSV and XLSX, re-plan, and the rejected employee is gone from
+that post while the accepted move is kept.
 
 Expected values come from the audit log's copy of the plan document the page was served,
 not from the page itself.
 """
 
+import csv
+import io
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
 from serving.audit import AuditLog
+from serving.planning import words as w
 
 pytestmark = pytest.mark.browser
 
@@ -127,6 +132,22 @@ def test_plan_review_and_replan(sized, server, store, script_errors):
     announced = Path(download.value.path()).read_text(encoding="utf-8")
     assert download.value.suggested_filename == f"pengumuman-mutasi-{audit_id}.html"
     assert kept["employee_id"] in announced and dropped["employee_id"] not in announced
+
+    # the plan itself as files for people: the moves as CSV, the workbook
+    if width == "desktop":
+        with page.expect_download() as csv_file:
+            page.click("#export-plan-csv")
+        assert csv_file.value.suggested_filename == f"rencana-mutasi-{audit_id}.csv"
+        text = Path(csv_file.value.path()).read_bytes().decode("utf-8-sig")
+        assert sorted((m["employee_id"], m["position_id"]) for m in csv.DictReader(io.StringIO(text))) == sorted(
+            (m["employee_id"], m["position_id"]) for m in doc["moves"])
+        with page.expect_download() as xlsx_file:
+            page.click("#export-plan-xlsx")
+        assert xlsx_file.value.suggested_filename == f"rencana-mutasi-{audit_id}.xlsx"
+        book = openpyxl.load_workbook(io.BytesIO(Path(xlsx_file.value.path()).read_bytes()))
+        assert book.sheetnames[:2] == [w.t("sheet_summary", "id"), w.t("sheet_moves", "id")]
+        moves_sheet = book[w.t("sheet_moves", "id")]
+        assert moves_sheet.max_row == len(doc["moves"]) + 1 and moves_sheet["A1"].font.b
 
     # re-plan: the rejected move is not made again, the accepted one is kept
     page.click("#replan")

@@ -4,6 +4,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -63,3 +65,34 @@ def test_a_crash_never_loses_an_acknowledged_entry(tmp_path):
     proc.wait()
     stored = {e["id"] for e in AuditLog(path).rankings(limit=100000)}
     assert set(acknowledged) <= stored
+
+
+def test_a_keyed_ranking_is_logged_once(tmp_path):
+    log = AuditLog(tmp_path / "audit.db")
+    first = log.record_ranking("bkd", {"lang": "id"}, DOC, key="k1")
+    again = log.record_ranking("someone", {"lang": "en"}, DOC, key="k1")
+    other = log.record_ranking("bkd", {}, DOC, key="k2")
+    unkeyed = [log.record_ranking("bkd", {}, DOC) for _ in range(2)]
+    assert again == first and len({first, other, *unkeyed}) == 4
+    assert log.ranking_by_key("k1")["id"] == first and log.ranking_by_key("k1")["caller"] == "bkd"
+    assert log.ranking_by_key("nope") is None
+    assert len(log.rankings(limit=100)) == 4 and log.verify().ok
+
+
+def test_identical_rankings_at_once_give_one_entry(tmp_path):
+    """Two servers (two AuditLog objects, no shared lock) logging the same rankings at the
+    same moment: the lookup inside the write transaction keeps one entry per key."""
+    path = tmp_path / "audit.db"
+    logs = [AuditLog(path) for _ in range(4)]
+    keys = [f"key-{i}" for i in range(25)]
+    barrier = threading.Barrier(len(logs))
+
+    def serve(log: AuditLog) -> list[int]:
+        barrier.wait()
+        return [log.record_ranking("cli", {}, DOC, key=key) for key in keys]
+
+    with ThreadPoolExecutor(len(logs)) as pool:
+        answers = list(pool.map(serve, logs))
+    assert all(ids == answers[0] for ids in answers)          # every caller got the same id per key
+    stored = AuditLog(path).rankings(limit=1000)
+    assert len(stored) == len(keys) and AuditLog(path).verify().ok

@@ -1,5 +1,6 @@
 """The audit log is tamper-evident: triggers refuse edits, a hash chain names the edited entry."""
 
+import hashlib
 import json
 import sqlite3
 
@@ -7,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mutasi.cli import app
-from serving.audit import DECISIONS, PLAN_DECISIONS, PLANS, RANKINGS, TRIGGERS, AuditLog
+from serving.audit import DECISIONS, GENESIS, PLAN_DECISIONS, PLANS, RANKINGS, TRIGGERS, AuditLog
 
 pytestmark = pytest.mark.code
 
@@ -284,3 +285,76 @@ def test_a_log_from_before_plans_is_upgraded_in_place(tmp_path):
     with sqlite3.connect(path) as db:
         seqs = db.execute("SELECT seq FROM plans UNION ALL SELECT seq FROM plan_decisions").fetchall()
     assert sorted(s for (s,) in seqs) == [3, 4]
+
+
+# --- the ranking key, added after entries were chained ------------------------------------
+
+# The chained schema from before ranking keys (rankings and decisions only; plans are added on opening).
+CHAINED_SCHEMA = """
+CREATE TABLE rankings (id INTEGER PRIMARY KEY AUTOINCREMENT, served_at TEXT NOT NULL, caller TEXT NOT NULL,
+    request TEXT NOT NULL, position_id TEXT NOT NULL, as_of TEXT NOT NULL, model_name TEXT NOT NULL,
+    model_version TEXT NOT NULL, run_id TEXT NOT NULL, results TEXT NOT NULL,
+    peer TEXT, seq INTEGER, prev_hash TEXT, hash TEXT);
+CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT, ranking_id INTEGER NOT NULL REFERENCES rankings(id),
+    decided_at TEXT NOT NULL, reviewer TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('accept', 'reject', 'reorder')),
+    note TEXT NOT NULL CHECK (length(trim(note)) > 0), order_json TEXT NOT NULL, employee_id TEXT,
+    caller TEXT, peer TEXT, seq INTEGER, prev_hash TEXT, hash TEXT);
+"""
+# What the hash of that schema covered (a copy, so that a change of CONTENT_COLUMNS is seen here).
+OLD_CONTENT = {RANKINGS: ("id", "served_at", "caller", "peer", "request", "position_id", "as_of", "model_name",
+                          "model_version", "run_id", "results"),
+               DECISIONS: ("id", "ranking_id", "decided_at", "reviewer", "caller", "peer", "action", "note",
+                           "order_json", "employee_id")}
+
+
+def old_hash(table: str, row: dict) -> str:
+    content = {"table": table, "seq": row["seq"], "prev_hash": row["prev_hash"],
+               **{column: row[column] for column in OLD_CONTENT[table]}}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@pytest.fixture
+def chained_before_keys(tmp_path):
+    """A log written by the schema before ranking keys: two rankings and a decision, chained."""
+    path = tmp_path / "audit.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(CHAINED_SCHEMA)
+    prev = GENESIS
+    ranking = {"served_at": "2025-01-01T00:00:00.000+00:00", "caller": "cli", "peer": None, "request": "{}",
+               "position_id": "p3", "as_of": "2025-01-01", "model_name": "m", "model_version": "1", "run_id": "r",
+               "results": json.dumps([{"employee_id": "e1"}])}
+    decision = {"ranking_id": 1, "decided_at": "2025-01-02T00:00:00.000+00:00", "reviewer": "Bu Sari",
+                "caller": "cli", "peer": None, "action": "accept", "note": "ok", "order_json": '["e1"]',
+                "employee_id": "e1"}
+    for seq, (table, row) in enumerate([(RANKINGS, {**ranking, "id": 1}), (DECISIONS, {**decision, "id": 1}),
+                                        (RANKINGS, {**ranking, "id": 2, "caller": "token-bkd"})], start=1):
+        row.update(seq=seq, prev_hash=prev)
+        prev = row["hash"] = old_hash(table, row)
+        db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+    db.close()
+    return path
+
+
+def test_entries_chained_before_ranking_keys_still_verify(chained_before_keys):
+    log = AuditLog(chained_before_keys)
+    result = log.verify()
+    assert result.ok and result.checked == 3
+    assert log.ranking(1)["ranking_key"] is None
+    keyed = log.record_ranking("cli", {}, DOC, key="abc")
+    assert log.record_ranking("cli", {}, DOC, key="abc") == keyed == 3
+    assert log.verify().ok and log.verify().checked == 4
+    with sqlite3.connect(chained_before_keys) as db:
+        indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "rankings_by_key" in indexes
+
+
+@pytest.mark.parametrize("target, value", [(2, "given-later"), (3, None), (3, "other")])
+def test_a_changed_ranking_key_is_named(chained_before_keys, target, value):
+    """Giving an old entry a key, removing a new entry's key or changing it breaks its hash."""
+    log = AuditLog(chained_before_keys)
+    log.record_ranking("cli", {}, DOC, key="abc")
+    tamper(log, "UPDATE rankings SET ranking_key = ? WHERE id = ?", (value, target))
+    result = log.verify()
+    assert not result.ok and (result.broken.table, result.broken.id) == (RANKINGS, target)

@@ -1,5 +1,6 @@
-"""The reviewer page's helpers without a browser: reason words, MLflow links and the model
-panel without server paths, odd query values."""
+"""The reviewer page's helpers without a browser: reason and flag words, contributions in
+the prediction's unit, the decision history in words, MLflow links and the model panel
+without server paths, odd query values."""
 
 from types import SimpleNamespace
 
@@ -7,6 +8,7 @@ import pytest
 
 from features.eligibility import REASON_CODES
 from serving.limits import MAX_ID_LENGTH, MAX_TOP_K
+from serving.result import MoveFlag
 from serving.web import labels, views
 
 pytestmark = pytest.mark.code
@@ -62,3 +64,50 @@ def test_odd_page_values_fall_back_to_defaults():
     assert query == {"lang": "id", "position": "", "as_of": "", "top": 10}
     assert views.page_query("en", " p3 ", "2021-01-01", "5") == {"lang": "en", "position": "p3",
                                                                   "as_of": "2021-01-01", "top": 5}
+
+
+def test_every_move_flag_has_words_in_both_languages():
+    for flag in MoveFlag:
+        indonesian, english = labels.flag(flag.value, "id"), labels.flag(flag.value, "en")
+        assert indonesian != english and "_" not in indonesian + english, flag
+
+
+def test_contributions_are_shown_in_the_unit_of_the_prediction():
+    explanations = [{"target": "risk", "feature": "distance_km", "label": "Jarak 412 km", "contribution": 0.021},
+                    {"target": "risk", "feature": "tenure", "label": "5 tahun", "contribution": -0.0105},
+                    {"target": "risk", "feature": "grade", "label": "III/b", "contribution": 0.0},
+                    {"target": "performance", "feature": "last_score", "label": "SKP baik", "contribution": 0.123}]
+    risk = views.shap_chart(explanations, "risk", 0.123, "id")
+    assert [r["text"] for r in risk["rows"]] == ["+2,1 poin persen risiko", "\u22121,1 poin persen risiko",
+                                                 "0 poin persen risiko"]
+    assert [r["tone"] for r in risk["rows"]] == ["bad", "good", "neutral"] and risk["rows"][0]["width"] == 50.0
+    assert risk["base"] == "rata-rata model 12,3% risiko"
+    performance = views.shap_chart(explanations, "performance", 3.9, "en")
+    assert [r["text"] for r in performance["rows"]] == ["+0.12 SKP points"]
+    assert performance["base"] == "model average 3.90 SKP points"
+    assert views.shap_chart(explanations, "risk", None, "id")["base"] is None
+
+
+def test_training_effects_are_shown_in_percentage_points():
+    candidate = {"training_recommendations": [{"training_code": "t1", "name": "Diklat", "reason": "r",
+                                               "expected_risk_change": -0.034, "expected_performance_change": 0.05,
+                                               "hours": 24}]}
+    [row] = views.recommendation_rows(candidate, "id")
+    assert row["risk_change"] == "\u22123,4 poin persen risiko" and row["perf_change"] == "+0,05 poin SKP"
+
+
+def test_decision_history_newest_first_with_names():
+    history = [{"id": 1, "action": "accept", "employee_id": "e1", "order": ["e1", "e3"]},
+               {"id": 2, "action": "reorder", "employee_id": None, "order": ["e3", "e1"]}]
+    shown = views.decision_views(history, {"e1": "Siti Rahmawati"}, "en")
+    assert [d["id"] for d in shown] == [2, 1]
+    assert shown[1]["employee_name"] == "Siti Rahmawati" and shown[1]["action_text"] == "accept"
+    assert shown[0]["employee_name"] is None and shown[0]["order_names"] == ["e3", "Siti Rahmawati"]
+    assert views.person("e3", " ") == "e3" and views.person("e3", None) == "e3"
+
+
+def test_the_scripts_get_the_token_messages():
+    for strings in (labels.js_strings("id"), labels.plan_js_strings("en")):
+        assert strings["token_wrong"] and strings["token_forbidden"]
+
+

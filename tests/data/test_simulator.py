@@ -332,3 +332,62 @@ def test_failure_midway_leaves_no_partial_directory(small, tmp_path, monkeypatch
             write_simulation(small, target)
     assert [p.name for p in tmp_path.iterdir()] == ["previous"]
     assert {p.name: p.read_bytes() for p in previous.iterdir()} == before
+
+
+# --- display names --------------------------------------------------------------------------
+
+
+def table_hashes(sim: Simulation) -> dict[str, int]:
+    """One number per table (employees without display_name), the truth and the oracle inputs."""
+    frames = {**sim.tables, c.EMPLOYEES: sim.tables[c.EMPLOYEES].drop(columns=[c.DISPLAY_NAME], errors="ignore"),
+              "transfers_truth": sim.transfers_truth}
+    return {name: int(pd.util.hash_pandas_object(frame, index=False).sum()) for name, frame in frames.items()}
+
+
+def test_every_employee_has_a_distinct_name_deterministic_by_seed(small, dataset):
+    names = small.tables[c.EMPLOYEES][c.DISPLAY_NAME]
+    assert names.str.strip().str.len().gt(0).all() and names.is_unique
+    assert names.str.fullmatch(r"[A-Z][a-z]+( [A-Z][a-z]+)*").all()           # plain words, no ids or digits
+    again = simulate(150, 3, start_year=2019).tables[c.EMPLOYEES][c.DISPLAY_NAME]
+    other = simulate(150, 4, start_year=2019).tables[c.EMPLOYEES][c.DISPLAY_NAME]
+    shared = min(len(other), len(names))                        # the other seed has another number of people
+    assert again.equals(names) and (other.to_numpy()[:shared] != names.to_numpy()[:shared]).mean() > 0.8
+    written = dataset.employees[c.DISPLAY_NAME]                 # written and read back with the dataset
+    assert written.str.len().gt(0).all() and written.is_unique
+
+
+def test_names_change_no_other_table(small, monkeypatch):
+    """The names come from their own random stream: without them every other table (and the
+    truth) is the same, value for value."""
+    from simulator import tables as tables_module
+
+    monkeypatch.setattr(tables_module, "display_names", lambda seed, female: np.full(len(female), "", dtype=object))
+    unnamed = simulate(150, 3, start_year=2019)
+    assert (unnamed.tables[c.EMPLOYEES][c.DISPLAY_NAME] == "").all()
+    assert table_hashes(unnamed) == table_hashes(small)
+
+
+def test_names_are_never_features(tiny):
+    """Snapshot and pair features are the same whatever the names (shuffled or dropped)."""
+    import dataclasses
+
+    from features.asof import AsOfQuery
+    from features.model_inputs import FEATURES
+    from features.pairs import PositionTable, pair_features
+    from features.snapshot import build_snapshot, prepare_sources
+
+    assert c.DISPLAY_NAME not in FEATURES
+    ids = tiny.employees[c.EMPLOYEE_ID].tolist()
+    at = pd.Timestamp("2020-01-01")
+
+    def features(ds: Dataset) -> pd.DataFrame:
+        snap = build_snapshot(prepare_sources(ds), AsOfQuery.at(ids, at))
+        return pd.concat([snap, pair_features(snap, PositionTable.from_dataset(ds), np.full(len(snap), "p3",
+                                                                                            dtype=object))], axis=1)
+
+    employees = tiny.employees
+    assert employees[c.DISPLAY_NAME].str.len().gt(0).any()
+    shuffled = employees.assign(**{c.DISPLAY_NAME: employees[c.DISPLAY_NAME].iloc[::-1].to_numpy()})
+    base = features(tiny)
+    for changed in (shuffled, employees.drop(columns=[c.DISPLAY_NAME])):
+        pd.testing.assert_frame_equal(features(dataclasses.replace(tiny, employees=changed)), base)

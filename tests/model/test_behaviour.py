@@ -13,6 +13,7 @@ from features.model_inputs import FEATURES
 from features.names import FAILURE, PERFORMANCE
 from features.training_table import build_training_table
 from models.bundle import PERFORMANCE_MODEL, RISK_MODEL
+from serving.explain import contributions, in_prediction_units
 from training import metrics as m
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
@@ -110,6 +111,20 @@ def test_explanations_add_up(trained):
                                bundle.performance.predict(x), atol=1e-6)
     np.testing.assert_allclose(bundle.contributions(x, RISK_MODEL).sum(axis=1),
                                bundle.risk.predict(x, raw_score=True), atol=1e-6)
+
+
+def test_explanations_in_prediction_units_add_up_to_the_served_predictions(trained):
+    """With the fitted isotonic calibration: baseline + every feature's share = the served
+    (clipped, calibrated) prediction, row by row; risk shares keep the sign of their log-odds."""
+    bundle, table = trained["fitted"].bundle, trained["table"]
+    x = bundle.matrix(table.sample(300, random_state=0))
+    raw = contributions(bundle, x)
+    units = in_prediction_units(bundle, raw)
+    performance, risk = bundle.predict_matrix(x)
+    np.testing.assert_allclose(units[PERFORMANCE_MODEL].sum(axis=1), performance, atol=1e-6)
+    np.testing.assert_allclose(units[RISK_MODEL].sum(axis=1), risk, atol=1e-6)
+    assert (np.sign(units[RISK_MODEL][:, :-1]) * np.sign(raw[RISK_MODEL][:, :-1]) >= 0).all()
+    assert np.abs(units[RISK_MODEL][:, :-1]).max() <= 1
 
 
 def test_unseen_codes_score_instead_of_crashing(trained):

@@ -151,14 +151,16 @@ def test_audit_is_logged_and_recorded_on_the_version(home, data, tmp_path):
 
 
 def test_audit_command(home, data, tmp_path):
+    import os
     import subprocess
     import sys
 
     train(data)
     done = subprocess.run([sys.executable, "-m", "mutasi.cli", "audit", "--data", str(data), "--out",
-                           str(tmp_path / "audit")], capture_output=True, text=True, timeout=300)
+                           str(tmp_path / "audit")], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "COLUMNS": "250"})
     assert done.returncode in (0, 1), done.stderr[-2000:]
-    assert (tmp_path / "audit" / "audit.json").exists() and "| gender |" in done.stdout
+    assert (tmp_path / "audit" / "audit.json").exists() and "jenis kelamin" in " ".join(done.stdout.split())
 
 
 FLAGGED = 3
@@ -217,7 +219,7 @@ def test_models_and_rank_commands_show_the_audit_and_what_to_do(home, data, monk
                                                         "--tracking-uri", uri)
     fail_the_audit(monkeypatch)
     train(data)
-    listed = run("models", "--tracking-uri", uri)
-    assert "fairness audit" in listed and f"│ {AUDIT_FAILED} │ {Decision.REFUSED_BY_AUDIT.value} │" in listed
+    listed = run("models", "--tracking-uri", uri, "--lang", "en")
+    assert "fairness audit │ failed" in listed and f"decision │ {Decision.REFUSED_BY_AUDIT.value}" in listed
     ranked = run("rank", "--data", str(data), "--position", "p1", "--tracking-uri", uri + "?again")
     assert "version 1, has fairness audit failed" in ranked and "mutasi promote 1 --force" in ranked

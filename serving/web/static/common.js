@@ -1,6 +1,8 @@
 // What the reviewer pages share: element lookup, the caller's bearer token, and calls that
 // turn a problem document into an error. No library, no build step.
 // ``start`` loads the page's data; ``begin()`` runs it now, or once the caller gave a token.
+// A refused token (401) is forgotten and asked for again, saying why; a 403 says the token
+// may not do that.
 window.mutasiPage = (rootId, start) => {
   "use strict";
   const root = document.getElementById(rootId);
@@ -17,8 +19,23 @@ window.mutasiPage = (rootId, start) => {
     }
   }
 
-  function askToken() {
+  // why the token is asked for again (the plan page's bar has no place for it: add one)
+  function tokenWhy() {
+    let why = $("#token-why");
+    if (!why) {
+      why = document.createElement("p");
+      why.id = "token-why"; why.className = "error"; why.setAttribute("role", "alert");
+      $("#token-bar").prepend(why);
+    }
+    return why;
+  }
+
+  function askToken(reason) {
+    const why = tokenWhy();
+    why.textContent = reason || "";
+    why.hidden = !reason;
     $("#token-bar").hidden = false;
+    $("#token").select();
     $("#token").focus();
   }
 
@@ -41,8 +58,16 @@ window.mutasiPage = (rootId, start) => {
       const problem = await response.json();
       detail = problem.detail || detail; field = problem.field; problems = problem.problems;
     } catch (_) { /* not JSON */ }
-    if (response.status === 401) askToken();
-    throw new Problem(response.status, detail, field, problems);
+    const problem = new Problem(response.status, detail, field, problems);
+    if (response.status === 401) {
+      sessionStorage.removeItem(TOKEN);
+      askToken(token ? `${strings.token_wrong} (${detail})` : "");
+      problem.tokenAsked = true;
+    } else if (response.status === 403) {
+      askToken(`${strings.token_forbidden} (${detail})`);
+      problem.tokenAsked = true;
+    }
+    throw problem;
   }
 
   function begin() {

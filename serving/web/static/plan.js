@@ -130,20 +130,28 @@
     }
     $("#replan", plan).addEventListener("click", () =>
       show(() => call("POST", `/api/plans/${plan.dataset.auditId}/replan?lang=${lang}`)));
-    $("#announce", plan).addEventListener("click", () => announce(plan.dataset.auditId));
+    const auditId = plan.dataset.auditId;
+    $("#announce", plan).addEventListener("click", () =>
+      saveFile(`/api/plans/${auditId}/announcement?lang=${lang}`, `pengumuman-mutasi-${auditId}.html`));
+    for (const button of $$("button[data-plan-export]", plan)) {
+      const format = button.dataset.planExport;
+      button.addEventListener("click", () =>
+        saveFile(`/api/plans/${auditId}/export?format=${format}&lang=${lang}`, `rencana-mutasi-${auditId}.${format}`));
+    }
   }
 
-  // the public announcement of the accepted moves, saved as a file (a plain link could not
-  // carry the bearer token)
-  async function announce(auditId) {
+  // a file of the plan (the announcement of the accepted moves, the plan as CSV or XLSX),
+  // saved under the server's name for it (a plain link could not carry the bearer token)
+  async function saveFile(path, fallbackName) {
     const status = $("#plan-status", planBox);
     status.className = "status";
     status.textContent = "";
     try {
-      const blob = await (await call("GET", `/api/plans/${auditId}/announcement?lang=${lang}`)).blob();
+      const response = await call("GET", path);
+      const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
       const link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = `pengumuman-mutasi-${auditId}.html`;
+      link.href = URL.createObjectURL(await response.blob());
+      link.download = named ? named[1] : fallbackName;
       document.body.append(link);
       link.click();
       link.remove();

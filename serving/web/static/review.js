@@ -99,9 +99,14 @@
       const article = $("article.ranking", ranking);
       if (article && !chosen.textContent) chosen.textContent = article.dataset.label;
       wireRanking();
+      if (article) {
+        // the excluded list and the exports (extras.js) follow the ranking shown
+        document.dispatchEvent(new CustomEvent("mutasi:ranking", { detail: {
+          auditId: Number(article.dataset.auditId), positionId: article.dataset.position, asOf: article.dataset.asOf } }));
+      }
     } catch (error) {
       ranking.innerHTML = "";
-      showError(error);
+      if (!error.tokenAsked) showError(error);
     } finally {
       ranking.removeAttribute("aria-busy");
     }
@@ -148,6 +153,8 @@
       $(".move-down", row).addEventListener("click", () => move(row, +1));
     }
     for (const button of $$(".close-detail", ranking)) button.addEventListener("click", () => showDetail(null));
+    const print = $("#print", ranking);
+    if (print) print.addEventListener("click", () => window.print());
     const form = $("#decision", ranking);
     if (!form) return;
     $("#reviewer", form).value = localStorage.getItem(REVIEWER) || "";
@@ -169,12 +176,14 @@
       employee_id: action === "reorder" ? null : $("#decision-employee", form).value };
     status.className = "status";
     status.textContent = strings.loading;
+    showConflicts(form, []);
     try {
       const saved = await (await call("POST", "/api/decisions", body)).json();
       localStorage.setItem(REVIEWER, body.reviewer.trim());
       status.className = "status ok";
       status.textContent = `${strings.saved} (#${saved.id})`;
-      note.value = "";
+      showConflicts(form, saved.conflicts || []);
+      clearNote(form);
       const article = $("article.ranking", ranking);
       const response = await call("GET", `/api/decisions?lang=${lang}&position_id=${encodeURIComponent(article.dataset.position)}&as_of=${article.dataset.asOf}`);
       $("#decisions", ranking).innerHTML = await response.text();
@@ -182,6 +191,37 @@
       status.className = "status failed";
       status.textContent = `${strings.error}: ${error.message}` + (error.field ? ` (${error.field})` : "");
     }
+  }
+
+  // a saved decision may contradict an earlier one: it is kept, and the reviewer is told
+  function showConflicts(form, conflicts) {
+    const box = $("#decision-conflicts", form);
+    box.replaceChildren();
+    box.hidden = !conflicts.length;
+    if (!conflicts.length) return;
+    const head = document.createElement("p");
+    head.className = "conflict-head";
+    head.textContent = strings.conflict;
+    const list = document.createElement("ul");
+    for (const conflict of conflicts) {
+      const li = document.createElement("li");
+      li.className = "conflict";
+      li.dataset.kind = conflict.kind;
+      li.dataset.decisionId = String(conflict.decision_id);
+      li.textContent = lang === "en" ? conflict.message_en : conflict.message_id;
+      list.append(li);
+    }
+    box.append(head, list);
+  }
+
+  // an empty note after a save is not a mistake: reset the form's validity state (the
+  // browser marks a touched required field invalid), keeping what the reviewer chose
+  function clearNote(form) {
+    const kept = ["#reviewer", "#action", "#decision-employee"].map((id) => [$(id, form), $(id, form).value]);
+    form.reset();
+    for (const [field, value] of kept) field.value = value;
+    $("#note", form).setCustomValidity("");
+    syncAction();
   }
 
   function start() {
