@@ -14,11 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
 
 from serving import texts
-from serving.planning.export import CSV_ENCODING, JOIN, MAX_WIDTH, MIN_WIDTH, _header, _put, as_text
+from serving.planning.export import CSV_ENCODING, JOIN, csv_cell, table_sheet
 
 CSV, XLSX = "csv", "xlsx"
 FORMATS = (CSV, XLSX)
@@ -92,19 +90,13 @@ def ranking_rows(candidates: Sequence[Mapping], names: PostNames, lang: str = "i
     return rows
 
 
-def _csv_cell(value):
-    if value is None:
-        return ""
-    return as_text(value) if isinstance(value, str) else value
-
-
 def ranking_csv(rows: Sequence[Mapping], lang: str = "id") -> bytes:
     """The rows as CSV, headers in ``lang``, with a byte-order mark."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(headers(lang))
     for row in rows:
-        writer.writerow([_csv_cell(row[col]) for col in COLUMNS])
+        writer.writerow([csv_cell(row[col]) for col in COLUMNS])
     return out.getvalue().encode(CSV_ENCODING)
 
 
@@ -114,16 +106,7 @@ def ranking_xlsx(rows: Sequence[Mapping], lang: str = "id", caption: str = "") -
     book = Workbook()
     sheet = book.active
     sheet.title = texts.pick(SHEET_TITLE, lang)
-    labels = headers(lang)
-    _header(sheet, labels)
-    for i, row in enumerate(rows, start=2):
-        for j, col in enumerate(COLUMNS, start=1):
-            cell = _put(sheet, i, j, row[col], NUMBER_FORMATS.get(col))
-            if col in WRAPPED:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for j, col in enumerate(COLUMNS, start=1):
-        longest = max([len(labels[j - 1])] + [len(str(row[col] if row[col] is not None else "")) for row in rows])
-        sheet.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))
+    table_sheet(sheet, COLUMNS, headers(lang), rows, NUMBER_FORMATS, WRAPPED)
     sheet.auto_filter.ref = sheet.dimensions
     if caption:
         sheet.oddHeader.center.text = caption.replace("&", "&&")      # printed on every page

@@ -162,7 +162,8 @@ def as_text(value) -> str:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
-def _csv_cell(value):
+def csv_cell(value):
+    """A value as a CSV cell: empty for None, true/false, text that no spreadsheet evaluates."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -175,7 +176,7 @@ def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
         writer = csv.writer(f)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_csv_cell(row[col]) for col in columns])
+            writer.writerow([csv_cell(row[col]) for col in columns])
 
 
 # --- XLSX -----------------------------------------------------------------------------------
@@ -212,17 +213,24 @@ def _header(sheet, labels: list[str]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _table_sheet(sheet, columns: tuple[str, ...], rows: list[dict], lang: str) -> None:
-    headers = [w.t(HEADER_KEYS.get(col, col), lang) for col in columns]
+def table_sheet(sheet, columns: tuple[str, ...], headers: list[str], rows, number_formats: dict[str, str],
+                wrapped: set[str]) -> None:
+    """``rows`` under a bold frozen header: real numbers in their formats, long texts
+    wrapped, widths fitted to the content (within MIN_WIDTH..MAX_WIDTH)."""
     _header(sheet, headers)
     for i, row in enumerate(rows, start=2):
         for j, col in enumerate(columns, start=1):
-            cell = _put(sheet, i, j, row[col], NUMBER_FORMATS.get(col))
-            if col in WRAPPED:
+            cell = _put(sheet, i, j, row[col], number_formats.get(col))
+            if col in wrapped:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     for j, col in enumerate(columns, start=1):
-        longest = max([len(headers[j - 1])] + [len(str(row[col] or "")) for row in rows])
+        longest = max([len(headers[j - 1])] + [len(str(row[col] if row[col] is not None else "")) for row in rows])
         sheet.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))
+
+
+def _table_sheet(sheet, columns: tuple[str, ...], rows: list[dict], lang: str) -> None:
+    headers = [w.t(HEADER_KEYS.get(col, col), lang) for col in columns]
+    table_sheet(sheet, columns, headers, rows, NUMBER_FORMATS, WRAPPED)
     sheet.auto_filter.ref = sheet.dimensions
 
 
