@@ -224,8 +224,10 @@ MINUS = "\u2212"
 
 
 def signed(value: float, lang: str, digits: int = 1) -> str:
-    """+1,2 / −0,3 (id) or +1.2 / −0.3 (en), with a true minus sign."""
-    sign = "+" if value > 0 else MINUS if value < 0 else ""
+    """+1,2 / −0,3 (id) or +1.2 / −0.3 (en), with a true minus sign; a value that rounds
+    to zero at ``digits`` has no sign (``0,00``, never ``+0,00``)."""
+    shown = round(value, digits)
+    sign = "+" if shown > 0 else MINUS if shown < 0 else ""
     return sign + number(abs(value), lang, digits)
 
 

@@ -105,3 +105,9 @@ def test_effects_read_in_points_and_percentage_points(lang, perf, risk, base):
     assert effect_text("performance", 0.1234, lang) == perf
     assert effect_text("risk", -0.021, lang) == risk
     assert baseline_text("risk", 0.123, lang) == base
+
+
+def test_an_effect_that_rounds_to_zero_has_no_sign():
+    assert effect_text("performance", 0.004, "id") == "0,00 poin SKP"
+    assert effect_text("risk", -0.00004, "en") == "0.0 pp of risk"
+    assert effect_text("performance", 0.006, "id") == "+0,01 poin SKP"
