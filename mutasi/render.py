@@ -18,8 +18,7 @@ from rich.text import Text
 
 from models.policy import ScorePolicy
 from serving.excluded import reason_counts
-from serving.texts import MINUS, baselines_text, effect_text, flag_text, number, risk_change_text
-from serving.web.labels import reason as reason_words
+from serving.texts import MINUS, baselines_text, effect_text, flag_text, number, reason_text, risk_change_text
 
 RISK_WEIGHT = ScorePolicy().risk_penalty      # orders one reason list across both models (score points)
 MAIN_REASONS = 3                              # contributions shown per candidate
@@ -152,7 +151,7 @@ def excluded_summary(doc: Mapping, lang: str = "id") -> str:
     listed = doc.get("excluded")
     total = doc.get("n_excluded") or (len(listed) if listed else 0)
     counts = reason_counts(listed) if listed else {}
-    top = ", ".join(f"{reason_words(code, lang)} ({n})" for code, n in list(counts.items())[:TOP_EXCLUSION_REASONS])
+    top = ", ".join(f"{reason_text(code, lang)} ({n})" for code, n in list(counts.items())[:TOP_EXCLUSION_REASONS])
     return WORDS[lang]["excluded"].format(n=total, top=top or "-")
 
 

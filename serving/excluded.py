@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from features import columns as c
-from features.candidates import DEFAULT_RULES, candidate_pool
+from features.candidates import DEFAULT_RULES, CandidatePool, candidate_pool
 from features.eligibility import EXITED, NOT_PNS, EligibilityRules
 from serving.context import ServingContext
 from serving.errors import RankingError, quoted
@@ -116,12 +116,17 @@ def eligibility_excluded(context: ServingContext, position_id: str, when: pd.Tim
         raise RankingError("position_id", f"unknown position_id {quoted(position_id)}")
     when = pd.Timestamp(when).normalize()
     view = context.snapshot_columns(when)
-    pool = candidate_pool(view, context.positions, position_id, rules,
-                          employee_masks=context.employee_masks(when, rules))
+    return excluded_of(candidate_pool(view, context.positions, position_id, rules,
+                                      employee_masks=context.employee_masks(when, rules)))
+
+
+def excluded_of(pool: CandidatePool) -> list[Excluded]:
+    """The pool's excluded employees with their reason codes, in snapshot order (the
+    ranking document's ``excluded``)."""
     rows = np.flatnonzero(pool.reasons != "")
     codes_of = {joined: joined.split(";") for joined in set(pool.reasons[rows])}
     return [{"employee_id": e, "reasons": codes_of[r]}
-            for e, r in zip(view[c.EMPLOYEE_ID][rows].tolist(), pool.reasons[rows].tolist())]
+            for e, r in zip(pool.view[c.EMPLOYEE_ID][rows].tolist(), pool.reasons[rows].tolist())]
 
 
 def count_text(n: int, lang: str) -> str:

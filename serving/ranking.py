@@ -37,6 +37,7 @@ from serving.champion import ServedModel
 from serving.checks import as_of_date, check_options, check_vacancy
 from serving.context import ServingContext
 from serving.errors import RankingError, quoted
+from serving.excluded import excluded_of
 from serving.explain import (
     base_values,
     baselines,
@@ -49,7 +50,7 @@ from serving.explain import (
 from serving.flags import move_flags
 from serving.pool import PoolFilter, check_pool
 from serving.recommend import recommend
-from serving.result import Candidate, Excluded, FairRankingInfo, ModelInfo, Notice, NoticeCode, Ranking
+from serving.result import Candidate, FairRankingInfo, ModelInfo, Notice, NoticeCode, Ranking
 from serving.texts import grade_name, notice_text
 
 DEFAULT_MIN_GRADE = "III/a"         # an ad-hoc vacancy's minimums when the caller gives none
@@ -217,13 +218,10 @@ def rank(context: ServingContext, served: ServedModel, position_id: str, as_of=N
     when = resolve_as_of(context, as_of)
     bundle = served.bundle
     scored_pool = score_pool(context, bundle, positions, pid, when, options)
-    view, reasons_of, cand = scored_pool.pool.view, scored_pool.pool.reasons, scored_pool.pool.candidates
+    cand = scored_pool.pool.candidates
     fair = served_order(context, bundle, scored_pool, pid, when)
     candidates = _candidates(context, bundle, scored_pool, fair.order[: options.top_k], positions, pid, options)
-    excluded_rows = np.flatnonzero(reasons_of != "")
-    codes_of = {words: words.split(";") for words in set(reasons_of[excluded_rows])}
-    excluded: list[Excluded] = [{"employee_id": e, "reasons": codes_of[r]} for e, r in
-                zip(view[c.EMPLOYEE_ID][excluded_rows].tolist(), reasons_of[excluded_rows].tolist())]
+    excluded = excluded_of(scored_pool.pool)
     # every part is built and typed above: skip re-validating thousands of excluded entries
     return Ranking.model_construct(
         position_id=pid, as_of=when.date(), model=ModelInfo(name=served.name, version=served.version,

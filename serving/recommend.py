@@ -28,7 +28,7 @@ from features.arrays import Columns, floats
 from features.pairs import PositionTable, float_columns, pair_features
 from features.snapshot import catalog_codes
 from models.bundle import RankerBundle
-from models.scoring import score_candidates
+from models.scoring import ScoredCandidates, score_candidates
 from serving.result import TrainingRecommendation
 from serving.texts import competency_name, number, uplift_assumption
 
@@ -106,6 +106,19 @@ def _note(has_gap: bool, lang: str) -> str:
             if lang == "id" else "No training in the catalog is expected to lower this candidate's risk.")
 
 
+def uplifts(bundle: RankerBundle, catalog: CatalogIndex) -> dict[str, float]:
+    """The level a training raises each competency by, as the re-scoring assumes (the
+    bundle's estimate from similar employees)."""
+    return {code: float(bundle.uplift_for(code)) for code in catalog.codes}
+
+
+def rescore(bundle: RankerBundle, variants: Columns, positions: PositionTable, position_id: str) -> ScoredCandidates:
+    """Both models on ``variants`` (changed snapshot rows, :func:`what_if`) for
+    ``position_id``: their pair features recomputed by the same code as always."""
+    features = pair_features(variants, positions, np.full(len(variants), position_id, dtype=object))
+    return score_candidates(bundle, variants.merge(features))
+
+
 def recommend(bundle: RankerBundle, rows: Columns, positions: PositionTable, position_id: str,
               catalog: CatalogIndex, base_risk: np.ndarray, base_perf: np.ndarray, lang: str = "id",
               top: int = 3) -> list[tuple[list[TrainingRecommendation], str | None]]:
@@ -116,11 +129,10 @@ def recommend(bundle: RankerBundle, rows: Columns, positions: PositionTable, pos
     gapped = assessed < required                                   # NaN compares False: never assessed
     relevant = (gapped.astype(int) @ catalog.membership.T.astype(int)) > 0     # rows x trainings
     owner, training_index = np.nonzero(relevant)
-    gains = {code: float(bundle.uplift_for(code)) for code in codes}    # what the re-scoring assumes
+    gains = uplifts(bundle, catalog)
     if len(owner):
-        variants = what_if(rows.take(owner), catalog, training_index, gains.__getitem__)
-        features = pair_features(variants, positions, np.full(len(variants), position_id, dtype=object))
-        scored = score_candidates(bundle, variants.merge(features))
+        scored = rescore(bundle, what_if(rows.take(owner), catalog, training_index, gains.__getitem__), positions,
+                         position_id)
         perf, risk = scored.performance, scored.risk
     results = []
     for i in range(len(rows)):

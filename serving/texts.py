@@ -294,3 +294,30 @@ def baselines_text(baseline: dict[str, float], lang: str = "id") -> str:
     lead = "rata-rata model " if lang == "id" else "model average "
     rest = [part.removeprefix(lead) for part in parts[1:]]
     return (" dan " if lang == "id" else " and ").join(parts[:1] + rest)
+
+
+# exclusion reason codes (contract section 4 and the pool filters) -> words
+REASONS: dict[str, tuple[str, str]] = {
+    "not_pns": ("bukan PNS", "not a civil servant (PNS)"),
+    "exited": ("sudah berhenti dari ASN", "has left the civil service"),
+    "no_current_post": ("tidak memegang jabatan saat ini", "holds no current post"),
+    "holds_position": ("sudah menduduki jabatan ini", "already holds this post"),
+    "tenure_under_min": ("belum 2 tahun di jabatan sekarang", "under 2 years in the current post"),
+    "active_sanction": ("sedang menjalani hukuman disiplin", "under an active disciplinary sanction"),
+    "recent_serious_sanction": ("hukuman disiplin sedang/berat dalam 1 tahun terakhir",
+                                "moderate or severe sanction in the last year"),
+    "low_appraisal": ("salah satu dari dua SKP terakhir di bawah \u201cbaik\u201d",
+                      "one of the last two appraisals below \u201cgood\u201d"),
+    "grade_below_min": ("golongan di bawah syarat jabatan", "grade below the post's minimum"),
+    "education_below_min": ("pendidikan di bawah syarat jabatan", "education below the post's minimum"),
+    "retiring": ("mencapai batas usia pensiun dalam 1 tahun", "reaches retirement age within a year"),
+    "outside_units_filter": ("di luar unit yang dipilih", "outside the selected units"),
+    "outside_regions_filter": ("di luar wilayah yang dipilih", "outside the selected regions"),
+    "outside_domains_filter": ("di luar bidang yang dipilih", "outside the selected fields"),
+    "beyond_max_distance": ("melebihi jarak maksimum", "beyond the maximum distance"),
+}
+
+
+def reason_text(code: str, lang: str = "id") -> str:
+    """Words for an exclusion reason code; an unknown code reads as itself, spaced."""
+    return pick(REASONS[code], lang) if code in REASONS else code.replace("_", " ")

@@ -4,9 +4,8 @@ The same re-scoring as the training recommendations of a ranking
 (:mod:`serving.recommend`): the candidate's snapshot changed as each training would change
 it (:func:`serving.recommend.what_if`: each competency it develops raised by the bundle's
 estimated uplift per training, its hours added; trainings applied one after the other),
-pair features recomputed (:func:`features.pairs.pair_features`) and both models run
-(:func:`models.scoring.score_candidates`). "Before" is the candidate's prediction in the
-post's pool, exactly as a ranking serves it.
+then :func:`serving.recommend.rescore` (pair features recomputed, both models run).
+"Before" is the candidate's prediction in the post's pool, exactly as a ranking serves it.
 """
 
 from datetime import date
@@ -17,16 +16,13 @@ from pydantic import BaseModel, Field
 from features import columns as c
 from features import snapshot as s
 from features.arrays import Columns, floats
-from features.pairs import pair_features
-from models.scoring import score_candidates
 from serving.champion import ServedModel
 from serving.context import ServingContext
 from serving.errors import RankingError, quoted
 from serving.ranking import RankingOptions, resolve_as_of, score_pool
-from serving.recommend import CatalogIndex, what_if
+from serving.recommend import CatalogIndex, rescore, uplifts, what_if
 from serving.result import ModelInfo
-from serving.texts import effect_text, number, pick, uplift_assumption
-from serving.web.labels import reason
+from serving.texts import effect_text, number, pick, reason_text, uplift_assumption
 
 
 class NotACandidate(RankingError):
@@ -85,7 +81,7 @@ def _not_a_candidate(pool, employee_id: str, position_id: str, when, lang: str) 
     if not len(found):
         return RankingError("employee_id", f"unknown employee_id {quoted(employee_id)}")
     codes = [code for code in str(pool.reasons[found[0]]).split(";") if code]
-    words = "; ".join(f"{code} ({reason(code, lang)})" for code in codes)
+    words = "; ".join(f"{code} ({reason_text(code, lang)})" for code in codes)
     return NotACandidate("employee_id", f"{employee_id} is not an eligible candidate for {position_id} on "
                                         f"{when.date()}: {words}", codes)
 
@@ -127,11 +123,10 @@ def rescore_with_trainings(context: ServingContext, served: ServedModel, positio
         raise _not_a_candidate(pool, employee_id, position_id, when, lang)
     start = pool.candidates.take(hit[:1])
     changed = start
-    gains = {code: float(served.bundle.uplift_for(code)) for code in catalog.codes}
+    gains = uplifts(served.bundle, catalog)
     for row in rows:
         changed = what_if(changed, catalog, np.array([row]), gains.__getitem__)
-    features = pair_features(changed, context.positions, np.array([position_id], dtype=object))
-    rescored = score_candidates(served.bundle, changed.merge(features), options.policy)
+    rescored = rescore(served.bundle, changed, context.positions, position_id)
     perf, risk = float(scored.performance[hit[0]]), float(scored.risk[hit[0]])
     new_perf, new_risk = float(rescored.performance[0]), float(rescored.risk[0])
     before = Prediction(predicted_performance=round(perf, 4), adjustment_risk=round(risk, 4))

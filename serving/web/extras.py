@@ -73,12 +73,12 @@ def state(request: Request) -> AppState:
 def excluded_view(found, query: ExcludedQuery, who: dict[str, str], lang: str) -> dict:
     """The page of the excluded list in words: reasons with counts (hidden ones marked),
     the rows, and where this page sits."""
-    reasons = [{"code": code, "label": L.reason(code, lang), "count": count_text(n, lang), "hidden": False,
+    reasons = [{"code": code, "label": texts.reason_text(code, lang), "count": count_text(n, lang), "hidden": False,
                 "active": code == query.reason} for code, n in found.listed_by_reason.items()]
-    reasons += [{"code": code, "label": L.reason(code, lang), "count": count_text(n, lang), "hidden": True,
+    reasons += [{"code": code, "label": texts.reason_text(code, lang), "count": count_text(n, lang), "hidden": True,
                  "active": False} for code, n in found.hidden.items()]
     rows = [{"employee_id": r["employee_id"], "name": who.get(r["employee_id"], ""), "codes": r["reasons"],
-             "reasons": [L.reason(code, lang) for code in r["reasons"]]} for r in found.rows]
+             "reasons": [texts.reason_text(code, lang) for code in r["reasons"]]} for r in found.rows]
     first, last = found.offset + 1, found.offset + len(found.rows)
     span = L.ui("excluded_range", lang).format(first=count_text(first, lang), last=count_text(last, lang),
                                                total=count_text(found.matching, lang))

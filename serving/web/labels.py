@@ -1,31 +1,10 @@
 """Words of the reviewer page in Indonesian (default) and English.
 
-``ui(key, lang)`` gives an interface string; ``reason(code, lang)`` the words for an
-exclusion reason code (contract section 4 and the pool filters). An unknown key or code
-falls back to itself, so a new reason shows up readable rather than breaking the page.
+``ui(key, lang)`` gives an interface string (the words of an exclusion reason code are
+``serving.texts.reason_text``). An unknown key falls back to itself.
 """
 
 from serving.texts import flag_text, pick
-
-REASONS: dict[str, tuple[str, str]] = {
-    "not_pns": ("bukan PNS", "not a civil servant (PNS)"),
-    "exited": ("sudah berhenti dari ASN", "has left the civil service"),
-    "no_current_post": ("tidak memegang jabatan saat ini", "holds no current post"),
-    "holds_position": ("sudah menduduki jabatan ini", "already holds this post"),
-    "tenure_under_min": ("belum 2 tahun di jabatan sekarang", "under 2 years in the current post"),
-    "active_sanction": ("sedang menjalani hukuman disiplin", "under an active disciplinary sanction"),
-    "recent_serious_sanction": ("hukuman disiplin sedang/berat dalam 1 tahun terakhir",
-                                "moderate or severe sanction in the last year"),
-    "low_appraisal": ("salah satu dari dua SKP terakhir di bawah \u201cbaik\u201d",
-                      "one of the last two appraisals below \u201cgood\u201d"),
-    "grade_below_min": ("golongan di bawah syarat jabatan", "grade below the post's minimum"),
-    "education_below_min": ("pendidikan di bawah syarat jabatan", "education below the post's minimum"),
-    "retiring": ("mencapai batas usia pensiun dalam 1 tahun", "reaches retirement age within a year"),
-    "outside_units_filter": ("di luar unit yang dipilih", "outside the selected units"),
-    "outside_regions_filter": ("di luar wilayah yang dipilih", "outside the selected regions"),
-    "outside_domains_filter": ("di luar bidang yang dipilih", "outside the selected fields"),
-    "beyond_max_distance": ("melebihi jarak maksimum", "beyond the maximum distance"),
-}
 
 MOVE_TYPES: dict[str, tuple[str, str]] = {
     "initial": ("pengangkatan pertama", "first post"), "rotasi": ("rotasi", "rotation"),
@@ -183,10 +162,6 @@ UI: dict[str, tuple[str, str]] = {
 
 def ui(key: str, lang: str) -> str:
     return pick(UI[key], lang) if key in UI else key
-
-
-def reason(code: str, lang: str) -> str:
-    return pick(REASONS[code], lang) if code in REASONS else code.replace("_", " ")
 
 
 def move_type(code, lang: str) -> str:

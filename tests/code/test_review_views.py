@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from features.eligibility import REASON_CODES
+from serving import texts
 from serving.limits import MAX_ID_LENGTH, MAX_TOP_K
 from serving.result import MoveFlag
 from serving.web import labels, views
@@ -19,10 +20,10 @@ SECRET_DIR = "/srv/mutasi-secret"
 
 def test_every_reason_code_has_words_in_both_languages():
     for code in (*REASON_CODES, *POOL_CODES):
-        indonesian, english = labels.reason(code, "id"), labels.reason(code, "en")
-        assert code in labels.REASONS and indonesian != english, code
+        indonesian, english = texts.reason_text(code, "id"), texts.reason_text(code, "en")
+        assert code in texts.REASONS and indonesian != english, code
         assert "_" not in indonesian + english, code
-    assert labels.reason("some_new_rule", "en") == "some new rule"
+    assert texts.reason_text("some_new_rule", "en") == "some new rule"
 
 
 def test_link_to_the_run_on_a_tracking_server(monkeypatch):
