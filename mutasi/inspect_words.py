@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from features.protected import AGE_BAND, GENDER, HOME_REGION, UNKNOWN_GROUP
+from features.protected import AGE_BAND, GENDER, HOME_REGION
 from models.tags import AUDIT_FAILED, AUDIT_PASSED
 
 # (label, run metric) shown for each version; the metric names are training.evaluate.flat_metrics'
@@ -25,10 +25,6 @@ SERVED_RATIO_SUFFIX = "_min_selection_impact_ratio"     # training.mlflow_run.au
 WORDS = {
     "attribute": {GENDER: ("jenis kelamin", "gender"), AGE_BAND: ("kelompok usia", "age band"),
                   HOME_REGION: ("daerah asal", "home region")},
-    "gender": {"l": ("laki-laki", "men"), "p": ("perempuan", "women")},
-    "age": {"<30": ("di bawah 30 tahun", "under 30"), "30-39": ("30–39 tahun", "30–39"),
-            "40-49": ("40–49 tahun", "40–49"), "50+": ("50 tahun ke atas", "50 and over")},
-    "unknown": ("tidak diketahui", "unknown"),
     "flagged": ("DITANDAI: di bawah {t}", "FLAGGED: under {t}"),
     "scoring": ("skor di bawah {t} (dilaporkan, tidak menggagalkan)", "scores under {t} (reported, not failing)"),
     "small": ("kelompok kecil (tidak dinilai)", "small group (not judged)"),
@@ -91,18 +87,13 @@ def fairness_text(summary: dict, lang: str = "en") -> str:
 
 
 def group_name(attribute: str, group, region_names: dict, lang: str) -> str:
-    """A group in words: gender and age band spelled out, a home region by its name."""
+    """A group in words as the fairness page names it (:func:`serving.fairness_view.group_label`),
+    a home region with its id beside its name."""
+    from serving.fairness_view import group_label
+
     group = str(group)
-    if group == UNKNOWN_GROUP:
-        return pick(WORDS["unknown"], lang)
-    if attribute == GENDER:
-        return pick(WORDS["gender"].get(group, (group, group)), lang)
-    if attribute == AGE_BAND:
-        return pick(WORDS["age"].get(group, (group, group)), lang)
-    if attribute == HOME_REGION:
-        name = region_names.get(group)
-        return f"{name} ({group})" if name else group
-    return group
+    label = group_label(attribute, group, region_names, lang)
+    return f"{label} ({group})" if attribute == HOME_REGION and group in region_names else label
 
 
 def row_verdict(row: dict, threshold: float, lang: str) -> str:

@@ -35,13 +35,12 @@ POSITION_COLUMN = "position_id"
 TopOption = Annotated[int, typer.Option("--top", help="Candidates to return (1-100).")]
 
 
-def record(ranking, position_id: str, day: date | None, options, request: dict) -> int:
-    """Record (or find) the ranking in the audit log as the HTTP door does; its audit id."""
-    from serving.audit import AuditLog
+def record(audit, ranking, position_id: str, day: date | None, options, request: dict) -> int:
+    """Record (or find) the ranking in ``audit`` (an AuditLog) as the HTTP door does; its audit id."""
     from serving.requests import RankingCall
     from serving.service import record_ranking
 
-    return record_ranking(AuditLog(), RankingCall(position_id, day, options), ranking, CLI_CALLER, request)
+    return record_ranking(audit, RankingCall(position_id, day, options), ranking, CLI_CALLER, request)
 
 
 def rank_cmd(data: DataOption,
@@ -67,7 +66,9 @@ def rank_cmd(data: DataOption,
     except RankingError as exc:
         fail(escape(f"{exc.field}: {exc}"))
     request = {"position_id": position, "as_of": day.isoformat() if day else None, "top_k": top, "lang": lang}
-    ranking.audit_id = record(ranking, position, day, options, request)
+    from serving.audit import AuditLog
+
+    ranking.audit_id = record(AuditLog(), ranking, position, day, options, request)
     document = ranking.to_document()
     warn_notices(document)
     if as_json:
@@ -158,6 +159,9 @@ def rank_many(data: DataOption,
         champion.get()
     except (DatasetError, NoChampionError) as exc:
         fail(escape(str(exc)))
+    from serving.audit import AuditLog
+
+    audit = AuditLog()                      # opened once: each vacancy is one more entry
     outcomes: list[Outcome] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, redirect_stdout=False) as bar:     # stdout: the documents only
@@ -171,7 +175,7 @@ def rank_many(data: DataOption,
             else:
                 request = {"position_id": pid, "as_of": day.isoformat() if day else None, "top_k": top,
                            "lang": lang, "batch": positions.name}
-                ranking.audit_id = record(ranking, pid, day, options, request)
+                ranking.audit_id = record(audit, ranking, pid, day, options, request)
                 document = ranking.to_document()
                 warn_notices(document)
                 outcomes.append(Outcome(pid, document=document))
