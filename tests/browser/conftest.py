@@ -34,24 +34,28 @@ expect.set_options(timeout=30_000)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-# every laid-out element under the given selectors that reaches past the viewport's edges
-OVERFLOW = """(selectors) => {
-  const width = window.innerWidth, wide = [];
+# every laid-out element under the given selectors that reaches past the screen's edges
+OVERFLOW = """([selectors, width]) => {
+  const wide = [];
   for (const el of document.querySelectorAll(selectors)) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;
     if (box.right > width + 0.5 || box.left < -0.5)
       wide.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.left)}..${Math.round(box.right)}`);
   }
-  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: width, wide: wide.slice(0, 12) };
+  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, screen: width,
+           wide: wide.slice(0, 12) };
 }"""
 
 
 def assert_fits(page, selectors: str = "body *") -> None:
-    """Nothing on the page is wider than the viewport: no horizontal scrolling, and no element
-    under ``selectors`` reaches past either edge."""
-    found = page.evaluate(OVERFLOW, selectors)
-    assert found["scrollWidth"] <= found["innerWidth"], found
+    """Nothing on the page is wider than the screen the test set (``page.viewport_size``): no
+    horizontal scrolling, and no element under ``selectors`` reaches past either edge. Not
+    ``window.innerWidth``: a mobile browser widens its layout viewport to fit content that is
+    too wide, and zooms out."""
+    width = page.viewport_size["width"]
+    found = page.evaluate(OVERFLOW, [selectors, width])
+    assert found["scrollWidth"] <= width and found["innerWidth"] <= width, found
     assert found["wide"] == [], found
 
 

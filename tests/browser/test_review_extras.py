@@ -108,6 +108,15 @@ def test_excluded_list_search_filter_and_pages(page, server, dataset, excluded, 
     assert script_errors == []
 
 
+def test_excluded_list_fits_a_phone(phone, server, fits, script_errors):
+    open_ranking(phone, server)
+    expect(phone.locator("#excluded tbody tr")).to_have_count(50)
+    phone.locator("#excluded").scroll_into_view_if_needed()
+    fits(phone, "#excluded, #excluded *")
+    fits(phone)
+    assert script_errors == []
+
+
 def test_ranking_downloads_as_csv_and_xlsx(page, server, store, dataset, script_errors):
     audit_id = open_ranking(page, server)
     recorded = [r["employee_id"] for r in AuditLog(store["audit"]).ranking(audit_id)["results"]]
