@@ -20,13 +20,14 @@ TRAININGS = "trainings"
 TRAINING_CATALOG = "training_catalog"
 DISCIPLINE = "discipline"
 PREFERENCES = "preferences"
+STATUS_PERIODS = "status_periods"
 
 TABLES = (
     EMPLOYEES, EXITS, REGIONS, UNITS, POSITIONS, POSITION_COMPETENCIES, ASSIGNMENTS,
     GRADES, EDUCATION, APPRAISALS, COMPETENCY_ASSESSMENTS, TRAININGS, TRAINING_CATALOG,
-    DISCIPLINE, PREFERENCES,
+    DISCIPLINE, PREFERENCES, STATUS_PERIODS,
 )
-OPTIONAL_TABLES = (EXITS, PREFERENCES, TRAINING_CATALOG)
+OPTIONAL_TABLES = (EXITS, PREFERENCES, TRAINING_CATALOG, STATUS_PERIODS)
 
 # --- ids ------------------------------------------------------------------------------
 EMPLOYEE_ID = "employee_id"
@@ -63,6 +64,7 @@ MIN_GRADE = "min_grade"
 MIN_EDUCATION = "min_education"
 REQUIRED_LEVEL = "required_level"
 STRATEGIC = "strategic"               # optional bool: a key post
+REQUIRED_FIELDS = "required_fields"   # optional ';'-separated education fields a post needs
 
 # --- a mutasi round (contract section 6) -------------------------------------------------
 ROUND = "round"                        # table name used in round validation messages
@@ -90,6 +92,7 @@ COMPETENCY_CODES = "competency_codes"
 STATED_DATE = "stated_date"
 PREFERRED_DOMAIN = "preferred_domain"
 WILLING_TO_RELOCATE = "willing_to_relocate"
+KIND = "kind"                          # status_periods: tugas_belajar, ikatan_dinas, cltn, ...
 
 # --- protected attributes (contract section 2): never model features --------------------
 PROTECTED_COLUMNS = (GENDER, BIRTH_DATE, HOME_REGION_ID)

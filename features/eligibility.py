@@ -13,6 +13,7 @@ import pandas as pd
 
 from features import columns as c
 from features import snapshot as s
+from features import vocab as v
 from features.arrays import Columns, floats, objects
 from features.io import Dataset
 from features.names import AS_OF
@@ -30,16 +31,43 @@ LOW_APPRAISAL = "low_appraisal"
 GRADE_BELOW_MIN = "grade_below_min"
 EDUCATION_BELOW_MIN = "education_below_min"
 RETIRING = "retiring"
+# switchable rules beyond contract section 4 (off in its defaults; a rule pack turns them on)
+TUGAS_BELAJAR = "tugas_belajar"                    # a status_periods kind is its own reason code
+IKATAN_DINAS = "ikatan_dinas"
+CLTN = "cltn"
+PEMBERHENTIAN_SEMENTARA = "pemberhentian_sementara"
+BLACKOUT_PERIOD = "blackout_period"
+EDUCATION_FIELD_MISMATCH = "education_field_mismatch"
 
 REASON_CODES = (NOT_PNS, EXITED, NO_CURRENT_POST, HOLDS_POSITION, TENURE_UNDER_MIN, ACTIVE_SANCTION,
-                RECENT_SERIOUS_SANCTION, LOW_APPRAISAL, GRADE_BELOW_MIN, EDUCATION_BELOW_MIN, RETIRING)
+                RECENT_SERIOUS_SANCTION, LOW_APPRAISAL, GRADE_BELOW_MIN, EDUCATION_BELOW_MIN, RETIRING,
+                TUGAS_BELAJAR, IKATAN_DINAS, CLTN, PEMBERHENTIAN_SEMENTARA, BLACKOUT_PERIOD,
+                EDUCATION_FIELD_MISMATCH)
+assert set(v.STATUS_KINDS) <= set(REASON_CODES)
+
+# rotation reasons: why someone is due to move (``serving.due``); they never exclude anyone
+PAST_MAX_TIME_IN_POST = "past_max_time_in_post"
+ASSESSMENT_OUTDATED = "assessment_outdated"
+NEVER_ASSESSED = "never_assessed"
+BELOW_POST_STANDARD = "below_post_standard"
+DUE_REASON_CODES = (PAST_MAX_TIME_IN_POST, ASSESSMENT_OUTDATED, NEVER_ASSESSED, BELOW_POST_STANDARD)
 REASONS = "reasons"
 ELIGIBLE = "eligible"
 
 
+RULES_NAME = "contract"
+RULES_VERSION = "1"
+
+
 @dataclass(frozen=True)
 class EligibilityRules:
-    """Contract defaults; set a number to None (or a flag to False) to switch a rule off."""
+    """The rules in force, as a rule pack resolves them (:mod:`features.rule_packs`).
+
+    The defaults are contract section 4 (pack ``contract@1``); set a number to None (or a
+    flag to False, a tuple to ()) to switch a rule off. ``pack`` is the ``name@version``
+    the rules came from and ``pack_digest`` the :func:`rules_digest` of what that pack
+    resolved to ('' = these class defaults), so a changed rule never passes under the
+    pack's name (:func:`rules_label`)."""
 
     required_status: str | None = "pns"
     min_tenure_years: float | None = 2.0                 # PP 11/2017
@@ -49,19 +77,42 @@ class EligibilityRules:
     check_grade: bool = True
     check_education: bool = True
     retirement_horizon_days: float | None = 365.0
+    # switchable rules beyond contract section 4
+    excluded_status_kinds: tuple[str, ...] = ()          # status_periods kinds that exclude while active
+    blackout_windows: tuple[tuple[str, str], ...] = ()   # (first day, last day), ISO, inclusive
+    check_required_fields: bool = False                  # positions.required_fields
+    # rotation rules: who is due to move (serving.due); they never exclude anyone
+    max_years_in_post: float | None = 5.0                # PP 11/2017 Pasal 190
+    assessment_period_years: float | None = 3.0
+    competency_gap_tolerance: float | None = 0.5         # levels below the post's standard (assessed levels are 1.0-5.0)
+    pack: str = f"{RULES_NAME}@{RULES_VERSION}"
+    pack_digest: str = ""
+
+
+PACK_FIELDS = ("pack", "pack_digest")
+
+
+def rules_content(rules: EligibilityRules) -> dict:
+    """What the rules decide: every field but the pack's name and digest (JSON-ready)."""
+    return json.loads(json.dumps({k: val for k, val in dataclasses.asdict(rules).items() if k not in PACK_FIELDS}))
+
+
+def rules_digest(rules: EligibilityRules) -> str:
+    """Hash of :func:`rules_content`."""
+    return hashlib.sha256(json.dumps(rules_content(rules), sort_keys=True).encode()).hexdigest()[:16]
 
 
 DEFAULT_RULES = EligibilityRules()
-RULES_NAME = "contract"
-RULES_VERSION = "1"
+DEFAULT_DIGEST = rules_digest(DEFAULT_RULES)
 
 
 def rules_label(rules: EligibilityRules) -> str:
-    """``name@version`` of the eligibility rules in force (custom ones by their hash)."""
-    if rules == DEFAULT_RULES:
-        return f"{RULES_NAME}@{RULES_VERSION}"
-    digest = hashlib.sha256(json.dumps(dataclasses.asdict(rules), sort_keys=True).encode()).hexdigest()
-    return f"custom@{digest[:8]}"
+    """``name@version`` of the pack in force; ``name@version+custom@hash`` when the rules
+    were changed after the pack was resolved."""
+    digest = rules_digest(rules)
+    if digest == (rules.pack_digest or DEFAULT_DIGEST):
+        return rules.pack
+    return f"{rules.pack}+custom@{digest[:8]}"
 
 
 def _dates(frame, name: str) -> np.ndarray:
@@ -92,19 +143,47 @@ def employee_reasons(snap, rules: EligibilityRules) -> dict[str, np.ndarray]:
         horizon = as_of + np.timedelta64(int(rules.retirement_horizon_days * 86400), "s")
         retirement = _dates(snap, s.RETIREMENT_DATE)
         masks[RETIRING] = ~np.isnat(retirement) & (retirement <= horizon)
+    for kind in rules.excluded_status_kinds:
+        masks[kind] = floats(snap, s.status_column(kind)) > 0
+    if rules.blackout_windows:
+        masks[BLACKOUT_PERIOD] = in_blackout(as_of, rules.blackout_windows)
     return masks
+
+
+def in_blackout(dates: np.ndarray, windows: tuple[tuple[str, str], ...]) -> np.ndarray:
+    """Whether each decision date falls inside one of the (first, last day) windows."""
+    days = np.asarray(dates).astype("datetime64[D]")
+    inside = np.zeros(len(days), dtype=bool)
+    for first, last in windows:
+        inside |= (days >= np.datetime64(first, "D")) & (days <= np.datetime64(last, "D"))
+    return inside
+
+
+def field_mismatch(education_fields: np.ndarray, required_fields: np.ndarray) -> np.ndarray:
+    """Per row: the post names required education fields (';'-separated) and none of the
+    employee's degrees (``s.EDUCATION_FIELDS``, ';'-separated) is in one of them."""
+    out = np.zeros(len(required_fields), dtype=bool)
+    for k, (have, need) in enumerate(zip(education_fields, required_fields)):
+        if isinstance(need, str) and need.strip():
+            wanted = {f.strip() for f in need.split(";") if f.strip()}
+            held = set(have.split(";")) if isinstance(have, str) and have else set()
+            out[k] = not (wanted & held)
+    return out
 
 
 def position_reasons(snap, positions: PositionTable, position_ids: np.ndarray,
                      rules: EligibilityRules) -> dict[str, np.ndarray]:
     """Masks of the rules that depend on the target position."""
-    target = positions.columns_for(position_ids, ("min_grade_rank", "min_education_rank"))
+    target = positions.columns_for(position_ids, ("min_grade_rank", "min_education_rank", c.REQUIRED_FIELDS))
     masks = {HOLDS_POSITION: objects(snap, s.CURRENT_POSITION_ID) == position_ids}
     if rules.check_grade:
         masks[GRADE_BELOW_MIN] = ~(floats(snap, s.GRADE_RANK) >= target["min_grade_rank"].astype("float64"))
     if rules.check_education:
         masks[EDUCATION_BELOW_MIN] = ~(
             floats(snap, s.EDUCATION_RANK) >= target["min_education_rank"].astype("float64"))
+    if rules.check_required_fields:
+        masks[EDUCATION_FIELD_MISMATCH] = field_mismatch(objects(snap, s.EDUCATION_FIELDS),
+                                                         target[c.REQUIRED_FIELDS])
     return masks
 
 
@@ -125,10 +204,11 @@ class PostEligibility:
         self.code_of = {p: k for k, p in enumerate(np.asarray(posts, dtype=object).tolist())}
         self.grade = floats(view, s.GRADE_RANK)
         self.education = floats(view, s.EDUCATION_RANK)
+        self.education_fields = objects(view, s.EDUCATION_FIELDS) if rules.check_required_fields else None
 
     def rows(self, positions: PositionTable, position_ids: np.ndarray):
         """For each post in turn, the eligible employee rows (ascending)."""
-        target = positions.columns_for(position_ids, ("min_grade_rank", "min_education_rank"))
+        target = positions.columns_for(position_ids, ("min_grade_rank", "min_education_rank", c.REQUIRED_FIELDS))
         min_grade = target["min_grade_rank"].astype("float64")
         min_education = target["min_education_rank"].astype("float64")
         for k, pid in enumerate(position_ids.tolist()):
@@ -137,6 +217,9 @@ class PostEligibility:
                 ok &= self.grade >= min_grade[k]
             if self.rules.check_education:
                 ok &= self.education >= min_education[k]
+            if self.education_fields is not None:
+                need = target[c.REQUIRED_FIELDS][k]
+                ok &= ~field_mismatch(self.education_fields, np.full(len(ok), need, dtype=object))
             yield np.flatnonzero(ok)
 
 
@@ -154,7 +237,7 @@ def join_reasons(masks: dict[str, np.ndarray], n: int) -> np.ndarray:
 
 
 def eligibility_frame(snap: pd.DataFrame, positions: PositionTable, position_ids,
-                      rules: EligibilityRules = EligibilityRules()) -> pd.DataFrame:
+                      rules: EligibilityRules = DEFAULT_RULES) -> pd.DataFrame:
     """Eligibility of each snapshot row for the matching position id."""
     ids = np.asarray(position_ids, dtype="object")
     masks = employee_reasons(snap, rules) | position_reasons(snap, positions, ids, rules)
@@ -164,7 +247,7 @@ def eligibility_frame(snap: pd.DataFrame, positions: PositionTable, position_ids
 
 
 def evaluate_eligibility(dataset: Dataset, position_ids, as_of,
-                         rules: EligibilityRules = EligibilityRules()) -> pd.DataFrame:
+                         rules: EligibilityRules = DEFAULT_RULES) -> pd.DataFrame:
     """Every employee against every position at ``as_of``: one row per (position, employee)
     with ``eligible`` and ``reasons`` (';'-joined codes, '' when eligible)."""
     src = s.prepare_sources(dataset)

@@ -51,6 +51,7 @@ class Dataset:
     training_catalog: pd.DataFrame
     discipline: pd.DataFrame
     preferences: pd.DataFrame
+    status_periods: pd.DataFrame
     source: str = ""
     catalog_is_default: bool = False
 

@@ -81,12 +81,13 @@ class PositionTable:
 
     def with_vacancy(self, position_id: str, unit_region_id: str, position_type: str, domain: str,
                      job_class: float, min_grade: str, min_education: str,
-                     standards: dict[str, float], functional_level: str | None = None) -> "PositionTable":
+                     standards: dict[str, float], functional_level: str | None = None,
+                     required_fields: str | None = None) -> "PositionTable":
         """A copy that also holds an ad-hoc vacancy not in the data (e.g. a disaster post)."""
         row = pd.DataFrame({c.DOMAIN: [domain], c.POSITION_TYPE: [position_type],
                             c.FUNCTIONAL_LEVEL: [functional_level], c.JOB_CLASS: [float(job_class)],
                             c.MIN_GRADE: [min_grade], c.MIN_EDUCATION: [min_education],
-                            c.REGION_ID: [unit_region_id]}, index=pd.Index([position_id], name=c.POSITION_ID))
+                            c.REQUIRED_FIELDS: [required_fields], c.REGION_ID: [unit_region_id]}, index=pd.Index([position_id], name=c.POSITION_ID))
         attrs = pd.concat([self.attributes.drop(index=position_id, errors="ignore"),
                            _attributes(row, self.regions)])
         std = pd.DataFrame([standards], index=pd.Index([position_id], name=c.POSITION_ID), dtype="float64")
@@ -124,6 +125,7 @@ def _attributes(pos: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
         "min_grade_rank": pos[c.MIN_GRADE].map(v.GRADE_RANK).astype("float64"),
         "min_education_rank": pos[c.MIN_EDUCATION].map(v.EDUCATION_RANK).astype("float64"),
         c.MIN_GRADE: pos[c.MIN_GRADE], c.MIN_EDUCATION: pos[c.MIN_EDUCATION],
+        c.REQUIRED_FIELDS: pos[c.REQUIRED_FIELDS] if c.REQUIRED_FIELDS in pos else None,
         c.REGION_ID: pos[c.REGION_ID],
         c.LATITUDE: reg[c.LATITUDE].to_numpy(), c.LONGITUDE: reg[c.LONGITUDE].to_numpy(),
         c.REMOTE: reg[c.REMOTE].astype("float64").to_numpy(),

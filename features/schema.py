@@ -21,7 +21,7 @@ class Kind(str, Enum):
     INT = "int"
     FLOAT = "float"
     BOOL = "bool"
-    CODE_LIST = "codes"  # ';'-separated competency codes
+    CODE_LIST = "codes"  # ';'-separated codes, each matching the column's pattern
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,7 @@ SPECS: dict[str, TableSpec] = {
             _code(c.FUNCTIONAL_LEVEL, v.FUNCTIONAL_LEVELS, optional=True),
             ColumnSpec(c.JOB_CLASS, Kind.INT, low=v.MIN_JOB_CLASS, high=v.MAX_JOB_CLASS), _open(c.DOMAIN),
             _code(c.MIN_GRADE, v.GRADES), _code(c.MIN_EDUCATION, v.EDUCATION_LEVELS),
+            ColumnSpec(c.REQUIRED_FIELDS, Kind.CODE_LIST, optional=True, pattern=v.OPEN_CODE_PATTERN),
             ColumnSpec(c.STRATEGIC, Kind.BOOL, optional=True),
         ), references=(_fk(c.UNIT_ID, c.UNITS),)),
         TableSpec(c.POSITION_COMPETENCIES, (c.POSITION_ID, c.COMPETENCY_CODE), (
@@ -158,6 +159,10 @@ SPECS: dict[str, TableSpec] = {
             _id(c.PREFERRED_REGION_ID, optional=True), ColumnSpec(c.WILLING_TO_RELOCATE, Kind.BOOL),
         ), references=(_EMPLOYEE_FK, _fk(c.PREFERRED_REGION_ID, c.REGIONS, c.REGION_ID)),
             required=False),
+        TableSpec(c.STATUS_PERIODS, (c.EMPLOYEE_ID, c.START_DATE, c.KIND), (
+            _id(c.EMPLOYEE_ID), _date(c.START_DATE), _code(c.KIND, v.STATUS_KINDS),
+            _date(c.END_DATE, optional=True),
+        ), references=(_EMPLOYEE_FK,), intervals=((c.START_DATE, c.END_DATE),), required=False),
     )
 }
 

@@ -38,6 +38,7 @@ GRADE_RANK = "grade_rank"
 YEARS_IN_GRADE = "years_in_grade"
 EDUCATION_RANK = "education_rank"
 EDUCATION_FIELD = "education_field"
+EDUCATION_FIELDS = "education_fields"        # ';'-joined fields of every degree: eligibility only
 LAST_SCORE = "last_score"
 PREV_SCORE = "prev_score"
 MEAN_SCORE_3 = "mean_score_3"
@@ -80,6 +81,12 @@ def domain_hours_column(domain: str) -> str:
     return f"domain_hours_3y_{domain}"
 
 
+def status_column(kind: str) -> str:
+    """1.0 while a status period of ``kind`` (e.g. tugas_belajar) is running at t:
+    eligibility only, never a feature."""
+    return f"status_{kind}"
+
+
 def domain_years_column(domain: str) -> str:
     """Years served in posts of ``domain``."""
     return f"domain_years_{domain}"
@@ -99,6 +106,8 @@ class Sources:
     training_codes: pd.DataFrame     # one row per (training record, competency code)
     discipline: pd.DataFrame         # with running max end and serious flag
     preferences: pd.DataFrame
+    degrees: pd.DataFrame            # every education record (field, graduation date)
+    status_periods: pd.DataFrame
     competency_codes: tuple[str, ...]
     domains: tuple[str, ...]
 
@@ -116,6 +125,8 @@ def prepare_sources(dataset: Dataset) -> Sources:
         training_codes=_training_codes(dataset),
         discipline=_discipline(dataset.discipline),
         preferences=dataset.preferences,
+        degrees=dataset.education[[c.EMPLOYEE_ID, c.GRADUATION_DATE, c.FIELD]],
+        status_periods=dataset.status_periods,
         competency_codes=_competency_codes(dataset),
         domains=_domains(dataset),
     )
@@ -280,6 +291,44 @@ def education(src: Sources, query: AsOfQuery) -> Columns:
     return {EDUCATION_RANK: latest[EDUCATION_RANK].astype("float64"), EDUCATION_FIELD: latest[c.FIELD]}
 
 
+def degrees(src: Sources, query: AsOfQuery) -> Columns:
+    """The fields of every degree obtained before t, ';'-joined in code order (for posts that
+    require a field). Each row's fields are a bit mask OR-ed per row, so there is no Python
+    loop per employee (a slower string join when the data has over 62 distinct fields)."""
+    keys = pd.DataFrame({"_row": np.arange(query.size), c.EMPLOYEE_ID: query.entities[c.EMPLOYEE_ID].to_numpy(),
+                         AS_OF: query.as_of})
+    joined = keys.merge(src.degrees, on=c.EMPLOYEE_ID)
+    joined = joined[(joined[c.GRADUATION_DATE] < joined[AS_OF]) & joined[c.FIELD].notna()]
+    out = np.full(query.size, None, dtype=object)
+    codes, names = pd.factorize(joined[c.FIELD], sort=True)
+    if len(names) > 62:
+        fields = joined.groupby("_row")[c.FIELD].agg(lambda f: ";".join(sorted(set(f))))
+        out[fields.index.to_numpy(dtype=np.int64)] = fields.to_numpy(dtype=object)
+        return {EDUCATION_FIELDS: out}
+    rows = joined["_row"].to_numpy(dtype=np.int64)
+    order = np.argsort(rows, kind="stable")
+    rows, bits = rows[order], np.left_shift(np.int64(1), codes.astype(np.int64))[order]
+    if len(rows):
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        patterns, inverse = np.unique(np.bitwise_or.reduceat(bits, starts), return_inverse=True)
+        words = np.array([";".join(name for k, name in enumerate(names) if int(p) >> k & 1) for p in patterns],
+                         dtype=object)
+        out[rows[starts]] = words[inverse]
+    return {EDUCATION_FIELDS: out}
+
+
+def status_periods(src: Sources, query: AsOfQuery) -> Columns:
+    """Whether a period of each status kind runs at t: started before t, not ended before t."""
+    out: Columns = {}
+    for kind in v.STATUS_KINDS:
+        rows = src.status_periods[src.status_periods[c.KIND] == kind]
+        latest = latest_before(query, rows, c.START_DATE, [c.START_DATE, c.END_DATE])
+        end = latest[c.END_DATE].to_numpy().astype(DATE_DTYPE)
+        running = latest[c.START_DATE].notna().to_numpy() & (np.isnat(end) | (end >= query.as_of))
+        out[status_column(kind)] = running.astype("float64")
+    return out
+
+
 def appraisal_history(src: Sources, query: AsOfQuery) -> Columns:
     """Last, previous and recent mean SKP scores; an appraisal counts once period_end < t."""
     cols = [LAST_SCORE, PREV_SCORE, MEAN_SCORE_3, N_APPRAISALS, LAST_WORK_RESULT,
@@ -371,8 +420,8 @@ def preferences(src: Sources, query: AsOfQuery) -> Columns:
             WILLING_TO_RELOCATE: willing, HAS_PREFERENCE: stated.to_numpy(dtype="float64")}
 
 
-STEPS = (current_post, status, grade, education, appraisal_history, competencies, training,
-         sanctions, career, preferences)
+STEPS = (current_post, status, grade, education, degrees, appraisal_history, competencies, training,
+         sanctions, career, preferences, status_periods)
 
 
 def build_snapshot(src: Sources, query: AsOfQuery, steps=STEPS) -> pd.DataFrame:

@@ -28,7 +28,7 @@ def _checks(col: ColumnSpec) -> list[pa.Check]:
         return [pa.Check.isin(col.vocabulary, error="code outside the closed vocabulary")]
     if col.kind is Kind.CODE_LIST:
         each = rf"^\s*{col.pattern[1:-1]}\s*(;\s*{col.pattern[1:-1]}\s*)*$"
-        return [pa.Check.str_matches(each, error="not a ';'-separated list of competency codes")]
+        return [pa.Check.str_matches(each, error=f"not a ';'-separated list of codes matching {col.pattern}")]
     if col.pattern is not None:
         return [pa.Check.str_matches(col.pattern, error=f"does not match {col.pattern}")]
     if col.low is not None:

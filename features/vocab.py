@@ -50,6 +50,8 @@ MIN_JOB_CLASS, MAX_JOB_CLASS = 1, 17             # kelas jabatan
 MIN_LEVEL, MAX_LEVEL = 1.0, 5.0                 # competency levels (required and assessed)
 
 SANCTION_LEVELS = ("ringan", "sedang", "berat")
+# status_periods.kind: study leave, a service bond, leave outside state pay, suspension
+STATUS_KINDS = ("tugas_belajar", "ikatan_dinas", "cltn", "pemberhentian_sementara")
 SERIOUS_SANCTION_LEVELS = ("sedang", "berat")
 
 MANAGERIAL_COMPETENCIES = tuple(f"m.0{i}" for i in range(1, 9))

@@ -15,16 +15,21 @@ from mutasi.common import (
     TrackingOption,
     err,
     fail,
+    open_audit_log,
     out,
     quiet_libraries,
+    rules_for,
     say,
     store_line,
 )
 from mutasi.data_cli import build_table, positions, validate
+from mutasi.due_cli import due_cmd
 from mutasi.inspect_cli import audit, audit_log, list_models, promote
 from mutasi.plan_cli import plan_cmd
 from mutasi.policies_cli import evaluate_policies
 from mutasi.ranking_cli import rank_cmd, rank_many
+from mutasi.rules_cli import RulesOption, rules_app
+from mutasi.talent_cli import succession_cmd, talent_cmd
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="mutasi: recommendation and risk model for ASN transfers. The model store, the audit log "
@@ -173,13 +178,14 @@ def serve(data: DataOption,
           = None,
           trusted_proxy: Annotated[list[str] | None, typer.Option(
               help="Proxy address or network whose X-Forwarded-For is believed (repeatable; "
-                   "default $MUTASI_TRUSTED_PROXIES, else none).")] = None) -> None:
+                   "default $MUTASI_TRUSTED_PROXIES, else none).")] = None,
+          rules: RulesOption = None) -> None:
     """Serve the HTTP API (and the reviewer pages) with uvicorn, one process, no forking."""
     import os
 
+    from features.eligibility import rules_label
     from features.io import DatasetError
     from serving.api import create_app, run
-    from serving.audit import AuditLog
     from serving.champion import ChampionCache
     from serving.context import ServingContext
     from serving.security import ConfigError, require_token_beyond_loopback, tokens_from_env, trusted_proxies
@@ -190,16 +196,18 @@ def serve(data: DataOption,
         proxies = trusted_proxies(trusted_proxy, os.environ)
     except ConfigError as exc:
         fail(escape(str(exc)))
+    in_force = rules_for(rules)
     say(store_line(tracking_uri))
     say(f"loading {data}")
     try:
         context = ServingContext.load(data)
     except DatasetError as exc:
         fail(escape(str(exc)))
-    log = AuditLog(audit_db)
-    application = create_app(context, ChampionCache(tracking_uri), log, host=host, tokens=tokens)
+    log = open_audit_log(in_force, audit_db)
+    application = create_app(context, ChampionCache(tracking_uri), log, host=host, tokens=tokens, rules=in_force)
     base = base_url(host, port)
     say(f"audit log {log.path}")
+    say(f"rule pack in force: {escape(rules_label(in_force))}")
     err.print(f"[bold]reviewer page:[/bold] {base}/review   [bold]API docs:[/bold] {base}/docs", highlight=False,
               soft_wrap=True)
     run(application, host, port, proxies)
@@ -303,9 +311,13 @@ app.command()(positions)
 app.command("rank")(rank_cmd)
 app.command("rank-many")(rank_many)
 app.command("plan")(plan_cmd)
+app.command("due")(due_cmd)
+app.command("talent")(talent_cmd)
+app.command("succession")(succession_cmd)
 app.command()(serve)
 app.command("audit-log")(audit_log)
 app.command("evaluate-policies")(evaluate_policies)
+app.add_typer(rules_app, name="rules")
 app.command()(demo)
 
 

@@ -80,3 +80,33 @@ def store_line(tracking_uri: str | None = None) -> str:
     from models.store import describe
 
     return describe(tracking_uri)
+
+
+RULES_HELP = ("Rule pack in force: a shipped pack's name (see `mutasi rules list`), name@version, a pack in "
+              "the home's rules/ folder, or a .toml/.yaml file. Default: contract (contract section 4).")
+
+
+def rules_for(name: str | None):
+    """The :class:`features.eligibility.EligibilityRules` of pack ``name`` (None: the
+    contract's defaults); a bad pack ends the command with its message."""
+    from features.rule_packs import PackError, load_rules
+    from models.store import home
+
+    try:
+        return load_rules(name, search=(home() / "rules",))
+    except PackError as exc:
+        fail(str(exc), BAD_INPUT)
+
+
+def open_audit_log(rules, path=None):
+    """The audit log, keeping the rule pack in force (what its label decides) the first time
+    it is used; a pack changed under the same name@version ends the command (exit 2)."""
+    from serving.audit import AuditLog, RulesChanged
+
+    log = AuditLog(path)
+    try:
+        log.record_rules(rules)
+    except RulesChanged as exc:
+        fail(escape(str(exc)), BAD_INPUT)
+    return log
+

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mutasi.common import (
+    BAD_INPUT,
     AsOfOption,
     DataOption,
     DayFirstOption,
@@ -208,6 +209,9 @@ def audit_log(limit: Annotated[int, typer.Option(help="Latest entries to show.")
               = False,
               plans: Annotated[bool, typer.Option("--plans", help="Round plans and their move decisions.")]
               = False,
+              rules: Annotated[str | None, typer.Option(
+                  "--rules", help="Print what rule pack NAME@VERSION decided when the log first used it (JSON), "
+                                  "to replay a decision under the rules of its day.")] = None,
               lang: LangOption = "id") -> None:
     """Read the audit log: rankings served and reviewers' decisions (or, with --plans, round
     plans and the decisions on their moves)."""
@@ -221,6 +225,12 @@ def audit_log(limit: Annotated[int, typer.Option(help="Latest entries to show.")
         out.print(str(result), highlight=False, markup=False)
         if not result.ok:
             raise typer.Exit(1)
+        return
+    if rules is not None:
+        kept = log.rules_of(rules)
+        if kept is None:
+            fail(escape(f"--rules: the audit log has never used rule pack {rules!r}"), BAD_INPUT)
+        print(json.dumps({"rules": rules, **kept}, indent=1, ensure_ascii=False))
         return
     if plans:
         show_plans(log, limit, as_json, lang)
@@ -248,7 +258,8 @@ def audit_log(limit: Annotated[int, typer.Option(help="Latest entries to show.")
                             f"({d['reviewer']}, {who(d['caller'], d['peer'])}): {d['note']}"
                             for d in e["decisions"])
         table.add_row(*map(escape, (str(e["id"]), e["served_at"][:16].replace("T", " "), who(e["caller"], e["peer"]), e["position_id"],
-                                    e["as_of"], f"v{e['model_version']}", ids, decided)))
+                                    e["as_of"], f"v{e['model_version']}\n{e.get('rules') or ''}".strip(), ids,
+                                    decided)))
     out.print(table)
 
 

@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -23,12 +24,15 @@ from mutasi.common import (
     as_of_option,
     err,
     fail,
+    open_audit_log,
     out,
     quiet_libraries,
+    rules_for,
     say,
 )
+from mutasi.rules_cli import RulesOption
 from serving.errors import RankingError
-from serving.planning.settings import KeyPostGuard, OutflowCap, PlanSettings, PlanWeights, check_settings
+from serving.planning.settings import KeyPostGuard, Movers, OutflowCap, PlanSettings, PlanWeights, check_settings
 
 NONE_WORDS = ("none", "off", "")
 
@@ -59,7 +63,8 @@ def optional_number(text: str | None, field: str, default: float | None) -> floa
 def build_settings(*, max_outflow: str | None, w_performance: float | None, w_risk: float | None,
                    w_preference: float | None, w_unwilling: float | None, chain_depth: int | None,
                    fix: list[str] | None, forbid: list[str] | None, min_performance: str | None,
-                   max_risk: str | None, time_limit: float | None, lang: str) -> PlanSettings:
+                   max_risk: str | None, time_limit: float | None, lang: str,
+                   movers: Movers = Movers.ALL) -> PlanSettings:
     """PlanSettings from the command's options (defaults for those not given), checked."""
     base = PlanSettings()
     given = {"performance": w_performance, "risk": w_risk, "preference": w_preference, "unwilling": w_unwilling}
@@ -71,7 +76,7 @@ def build_settings(*, max_outflow: str | None, w_performance: float | None, w_ri
         weights=weights, outflow=base.outflow if max_outflow is None else OutflowCap.parse(max_outflow),
         chain_depth=base.chain_depth if chain_depth is None else chain_depth,
         fixed=parse_moves(fix, "fixed"), forbidden=parse_moves(forbid, "forbidden"), guard=guard,
-        lang=lang, time_limit_s=base.time_limit_s if time_limit is None else time_limit)
+        lang=lang, time_limit_s=base.time_limit_s if time_limit is None else time_limit, movers=movers)
     check_settings(settings)
     return settings
 
@@ -174,7 +179,12 @@ def plan_cmd(data: DataOption,
                                                                         "and plan.html here.")] = None,
              announce: Annotated[bool, typer.Option(help="Also write announcement.html/.txt (needs --out).")] = False,
              tracking_uri: TrackingOption = None,
-             day_first: DayFirstOption = False) -> None:
+             day_first: DayFirstOption = False,
+             rules: RulesOption = None,
+             movers: Annotated[Movers, typer.Option(
+                 "--movers", case_sensitive=False, help="Who may move: all (anyone eligible) or due (only those on "
+                                                        "the due list at the round's date; see `mutasi due`).")]
+             = Movers.ALL) -> None:
     """Plan a mutasi round: the best assignment of many vacancies together, with its bound,
     the greedy baseline, what each constraint costs and why vacancies stay unfilled.
 
@@ -201,9 +211,10 @@ def plan_cmd(data: DataOption,
         settings = build_settings(max_outflow=max_outflow, w_performance=w_performance, w_risk=w_risk,
                                   w_preference=w_preference, w_unwilling=w_unwilling, chain_depth=chain_depth,
                                   fix=fix, forbid=forbid, min_performance=min_performance, max_risk=max_risk,
-                                  time_limit=time_limit, lang=lang)
+                                  time_limit=time_limit, lang=lang, movers=movers)
     except RankingError as exc:
         fail(escape(f"{exc.field}: {exc}"), 2)
+    settings = replace(settings, rules=rules_for(rules))
     say(f"loading {data}")
     try:
         context = context_for(data)
@@ -226,12 +237,11 @@ def plan_cmd(data: DataOption,
         bad_round(exc)
     except RankingError as exc:
         fail(escape(f"{exc.field}: {exc}"), 2)
-    from serving.audit import AuditLog
     from serving.planning.plan import settings_document
 
     request = {"round_file": str(round_file), "as_of": day.isoformat() if day else None,
                "settings": settings_document(settings)}
-    plan.audit_id = AuditLog().record_plan("cli", request, plan.to_document())
+    plan.audit_id = open_audit_log(settings.rules).record_plan("cli", request, plan.to_document())
     if as_json:
         print(plan.to_json())
     else:

@@ -24,11 +24,14 @@ from mutasi.common import (
     as_of_option,
     err,
     fail,
+    open_audit_log,
     out,
+    rules_for,
     say,
     warn,
     warn_notices,
 )
+from mutasi.rules_cli import RulesOption
 
 CLI_CALLER = "cli"
 POSITION_COLUMN = "position_id"
@@ -50,14 +53,16 @@ def rank_cmd(data: DataOption,
              lang: LangOption = "id",
              as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
              tracking_uri: TrackingOption = None,
-             day_first: DayFirstOption = False) -> None:
+             day_first: DayFirstOption = False,
+             rules: RulesOption = None) -> None:
     """Rank eligible candidates for a vacancy with the champion model."""
     from features.io import DatasetError
     from serving import RankingError, RankingOptions, rank_candidates
     from serving.champion import NoChampionError
 
     day = as_of_option(as_of, day_first)
-    options = RankingOptions(top_k=top, lang=lang)
+    options = RankingOptions(top_k=top, lang=lang, rules=rules_for(rules))
+    audit = open_audit_log(options.rules)
     try:
         ranking = rank_candidates(position, day, top, data=data, lang=lang, options=options,
                                   tracking_uri=tracking_uri)
@@ -66,9 +71,7 @@ def rank_cmd(data: DataOption,
     except RankingError as exc:
         fail(escape(f"{exc.field}: {exc}"))
     request = {"position_id": position, "as_of": day.isoformat() if day else None, "top_k": top, "lang": lang}
-    from serving.audit import AuditLog
-
-    ranking.audit_id = record(AuditLog(), ranking, position, day, options, request)
+    ranking.audit_id = record(audit, ranking, position, day, options, request)
     document = ranking.to_document()
     warn_notices(document)
     if as_json:
@@ -137,7 +140,8 @@ def rank_many(data: DataOption,
                   "--out", help="Write rankings.csv, rankings.xlsx (every vacancy's candidates) and "
                                 "rankings.jsonl (the documents) here.")] = None,
               tracking_uri: TrackingOption = None,
-              day_first: DayFirstOption = False) -> None:
+              day_first: DayFirstOption = False,
+              rules: RulesOption = None) -> None:
     """Rank many vacancies in one go (data and model loaded once), each recorded in the audit
     log. A bad vacancy is reported and skipped; exit 1 only when none could be ranked."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -151,7 +155,7 @@ def rank_many(data: DataOption,
         ids = read_position_ids(positions)
     except (ValueError, UnicodeDecodeError) as exc:
         fail(escape(str(exc)), 2)
-    options = RankingOptions(top_k=top, lang=lang)
+    options = RankingOptions(top_k=top, lang=lang, rules=rules_for(rules))
     say(f"loading {data}")
     try:
         context = context_for(data)
@@ -159,9 +163,7 @@ def rank_many(data: DataOption,
         champion.get()
     except (DatasetError, NoChampionError) as exc:
         fail(escape(str(exc)))
-    from serving.audit import AuditLog
-
-    audit = AuditLog()                      # opened once: each vacancy is one more entry
+    audit = open_audit_log(options.rules)        # opened once: each vacancy is one more entry
     outcomes: list[Outcome] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, redirect_stdout=False) as bar:     # stdout: the documents only

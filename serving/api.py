@@ -11,16 +11,19 @@ rules: :mod:`serving.requests`; what each route does, without HTTP: :mod:`servin
 
 import os
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from features.eligibility import DEFAULT_RULES, EligibilityRules
 from serving.answers import answer_ranking
 from serving.api_models import Health, ModelDescription, MoveDecisionAnswer, PlanAnswer
 from serving.audit import AuditLog
 from serving.batch_rankings import BatchAnswer, BatchRequest, rank_many
 from serving.champion import ChampionCache, NoChampionError
 from serving.context import ServingContext
+from serving.due import HTTP_PAGE, MAX_HTTP_PAGE, MAX_PAGE, DueList, DueReason, due_list
 from serving.memory import freeze_serving
 from serving.middleware import BodyLimit, ErrorGuard, LoopbackHostOnly, SecurityHeaders
 from serving.planning.announce import Announcement
@@ -35,7 +38,7 @@ from serving.planning.service import (
     stored_plan,
 )
 from serving.problems import install_handlers, install_problem_openapi, problem_responses
-from serving.requests import Lang, RankingRequest, WhatIfRequest
+from serving.requests import Id, IsoDate, Lang, RankingRequest, WhatIfRequest
 from serving.result import Ranking
 from serving.security import Caller, caller, require_token_beyond_loopback, tokens_from_env
 from serving.service import AppState
@@ -99,8 +102,20 @@ def what_if_view(body: WhatIfRequest, request: Request, _who: Caller = Depends(c
     the chosen trainings (the re-scoring of the training recommendations)."""
     app_state = state(request)
     answer = rescore_with_trainings(app_state.context, app_state.champion.get(), body.position_id, body.employee_id,
-                                    body.trainings, body.as_of, body.lang)
+                                    body.trainings, body.as_of, body.lang, app_state.rules)
     return JSONResponse(answer.model_dump(mode="json"))
+
+
+@router.get("/due", responses=answers(DueList, *GUARDED, 422))
+def due(request: Request, as_of: IsoDate | None = None, unit: Id | None = None, reason: DueReason | None = None,
+        offset: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_HTTP_PAGE)] = HTTP_PAGE, lang: Lang = "id",
+        _who: Caller = Depends(caller)) -> JSONResponse:
+    """Who is due to move at ``as_of`` under the server's rule pack: the per-unit counts and
+    one page of the list, furthest past due first (``unit`` and ``reason`` narrow it)."""
+    app_state = state(request)
+    return JSONResponse(due_list(app_state.context, as_of, app_state.rules, unit, reason, offset, limit,
+                                 lang).to_document())
 
 
 @router.post("/plans", responses=answers(PlanAnswer, *BODY, *GUARDED, 503))
@@ -151,13 +166,15 @@ def add_middleware(app: FastAPI, loopback_hosts_only: bool) -> None:
 
 
 def create_app(context: ServingContext, champion: ChampionCache, audit: AuditLog,
-               host: str = "127.0.0.1", tokens: dict[str, str] | None = None) -> FastAPI:
+               host: str = "127.0.0.1", tokens: dict[str, str] | None = None,
+               rules: EligibilityRules = DEFAULT_RULES) -> FastAPI:
     """The app (API and reviewer page). ``tokens`` default to the environment's; a server
     without any may only listen on loopback (ConfigError otherwise)."""
     tokens = tokens_from_env(os.environ) if tokens is None else tokens
     require_token_beyond_loopback(host, tokens)
     app = FastAPI(title="mutasi", version="1", description="Ranked, explained candidates for ASN transfers.")
-    app.state.mutasi = AppState(context, champion, audit)
+    audit.record_rules(rules)               # RulesChanged: the pack changed under its name@version
+    app.state.mutasi = AppState(context, champion, audit, rules)
     app.state.tokens = tokens
     install_handlers(app)
     install_plan_handlers(app)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from features.eligibility import EligibilityRules, rules_content, rules_digest, rules_label
 from models.store import home
 from serving.audit_chain import (
     CHAINED,
@@ -34,6 +35,7 @@ from serving.audit_chain import (
     PLAN_DECISIONS,
     PLANS,
     RANKINGS,
+    RULE_PACKS,
     TRIGGERS,
     entry_hash,
     install_schema,
@@ -43,6 +45,10 @@ from serving.audit_chain import (
 )
 
 ACTIONS = ("accept", "reject", "reorder")
+
+
+class RulesChanged(ValueError):
+    """A rule pack label already in the log stood for other rules: a changed pack needs a new version."""
 MOVE_DECISIONS = ("accept", "reject")           # a reviewer's word on one move of a plan
 def default_path() -> Path:
     return home() / "audit.db"
@@ -148,8 +154,37 @@ class AuditLog:
             "request": json.dumps(request, default=str), "position_id": str(document["position_id"]),
             "as_of": str(document["as_of"]), "model_name": str(model["name"]),
             "model_version": str(model["version"]), "run_id": str(model["run_id"]), "results": json.dumps(results),
+            "rules": _text(document.get("rules")),          # the rule pack's name@version: replay under its rules
             **({} if key is None else {"ranking_key": str(key)})},
             same=None if key is None else ("ranking_key", str(key)))
+
+    def record_rules(self, rules: EligibilityRules) -> None:
+        """Keep what rule pack ``rules_label(rules)`` (``name@version``) decides, the first time it is used,
+        so a decision can be replayed under the rules of its day even once the pack's file has
+        changed or gone (:meth:`rules_of`). The same label with other rules is refused
+        (:class:`RulesChanged`): a changed pack must get a new version."""
+        label, digest, content = rules_label(rules), rules_digest(rules), rules_content(rules)
+
+        def work(db: sqlite3.Connection) -> None:
+            found = db.execute(f"SELECT digest FROM {RULE_PACKS} WHERE label = ?", (label,)).fetchone()
+            if found is None:
+                db.execute(f"INSERT INTO {RULE_PACKS} (label, digest, content, first_used) VALUES (?, ?, ?, ?)",
+                           (label, digest, json.dumps(content, sort_keys=True), _now()))
+            elif found["digest"] != digest:
+                raise RulesChanged(f"rule pack {label} has changed since the audit log first used it "
+                                   f"(rules {found['digest']}, now {digest}): give the changed pack a new version")
+
+        with self._lock:
+            db = self._connect()
+            try:
+                self._transaction(db, work)
+            finally:
+                db.close()
+
+    def rules_of(self, label: str) -> dict | None:
+        """The rules pack ``label`` decided when first used (see :meth:`record_rules`)."""
+        rows = self._read(f"SELECT content FROM {RULE_PACKS} WHERE label = ?", (label,))
+        return json.loads(rows[0]["content"]) if rows else None
 
     def record_decision(self, ranking_id: int, reviewer: str, action: str, note: str,
                         order: list[str], employee_id: str | None = None, *,

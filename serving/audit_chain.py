@@ -15,6 +15,7 @@ GENESIS = "0" * 64
 RANKINGS, DECISIONS = "rankings", "decisions"
 PLANS, PLAN_DECISIONS = "plans", "plan_decisions"
 CHAINED = (RANKINGS, DECISIONS, PLANS, PLAN_DECISIONS)      # every table on the hash chain
+RULE_PACKS = "rule_packs"          # what each rule pack label decided when first used: append-only
 CHAIN_COLUMNS = {"seq": "INTEGER", "prev_hash": "TEXT", "hash": "TEXT"}
 # The columns each entry's hash covers, besides seq and prev_hash; new columns go last.
 CONTENT_COLUMNS = {
@@ -28,9 +29,9 @@ CONTENT_COLUMNS = {
 }
 # Content columns added after entries were already chained: a hash covers one only when it
 # holds a value, so entries written before it (NULL there) keep their hash; new ones go last.
-LATER_COLUMNS = {RANKINGS: ("ranking_key",)}
+LATER_COLUMNS = {RANKINGS: ("ranking_key", "rules")}
 # Columns added since the first schema: an older database gets them by migration.
-ADDED_COLUMNS = {RANKINGS: {"peer": "TEXT", **CHAIN_COLUMNS, "ranking_key": "TEXT"},
+ADDED_COLUMNS = {RANKINGS: {"peer": "TEXT", **CHAIN_COLUMNS, "ranking_key": "TEXT", "rules": "TEXT"},
                  DECISIONS: {"caller": "TEXT", "peer": "TEXT", **CHAIN_COLUMNS}}
 TABLES = """
 CREATE TABLE IF NOT EXISTS rankings (
@@ -45,7 +46,8 @@ CREATE TABLE IF NOT EXISTS rankings (
     run_id TEXT NOT NULL,
     results TEXT NOT NULL,
     peer TEXT, seq INTEGER, prev_hash TEXT, hash TEXT,
-    ranking_key TEXT
+    ranking_key TEXT,
+    rules TEXT
 );
 CREATE TABLE IF NOT EXISTS decisions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -84,6 +86,12 @@ CREATE TABLE IF NOT EXISTS plan_decisions (
 )
 """
 INDEXES = """
+CREATE TABLE IF NOT EXISTS rule_packs (
+    label TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    content TEXT NOT NULL,
+    first_used TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS decisions_by_ranking ON decisions(ranking_id);
 CREATE INDEX IF NOT EXISTS rankings_by_position ON rankings(position_id, as_of);
 CREATE UNIQUE INDEX IF NOT EXISTS rankings_by_key ON rankings(ranking_key);
@@ -98,7 +106,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS plan_decisions_by_seq ON plan_decisions(seq)
 TRIGGERS = {f"{table}_no_{verb.lower()}": (
     f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
     f"BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: {verb} on {table} is refused'); END")
-    for table in CHAINED for verb in ("UPDATE", "DELETE")}
+    for table in (*CHAINED, RULE_PACKS) for verb in ("UPDATE", "DELETE")}
 
 
 def statements(script: str) -> list[str]:

@@ -109,6 +109,21 @@ def check_options(options) -> None:
     finite("risk_penalty", options.policy.risk_penalty, low=0)
 
 
+MAX_REQUIRED_FIELDS = 10
+
+
+def required_fields(name: str, value) -> str | None:
+    """';'-separated education field codes (at most :data:`MAX_REQUIRED_FIELDS`), or None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise RankingError(name, f"{name} must be ';'-separated education fields, not {quoted(value)}")
+    fields = [f.strip() for f in value.split(";") if f.strip()]
+    if len(fields) > MAX_REQUIRED_FIELDS:
+        raise RankingError(name, f"{name} may name at most {MAX_REQUIRED_FIELDS} fields, not {len(fields)}")
+    return ";".join(matches(name, f, v.OPEN_CODE_PATTERN) for f in fields)
+
+
 def check_vacancy(vacancy) -> dict:
     """The checked fields of an ad-hoc :class:`Vacancy` (grade spelled canonically)."""
     field = "vacancy.{}".format
@@ -124,7 +139,8 @@ def check_vacancy(vacancy) -> dict:
         one_of(field("min_grade"), vacancy.min_grade, v.GRADES)
     if vacancy.functional_level is not None:
         one_of(field("functional_level"), vacancy.functional_level, v.FUNCTIONAL_LEVELS)
-    return {"position_id": identifier(field("position_id"), vacancy.position_id),
+    return {"required_fields": required_fields(field("required_fields"), vacancy.required_fields),
+            "position_id": identifier(field("position_id"), vacancy.position_id),
             "unit_id": identifier(field("unit_id"), vacancy.unit_id),
             "position_type": one_of(field("position_type"), vacancy.position_type, v.POSITION_TYPES),
             "domain": matches(field("domain"), vacancy.domain, v.OPEN_CODE_PATTERN),

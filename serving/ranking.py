@@ -25,7 +25,7 @@ from features import pairs as fp
 from features import snapshot as s
 from features.arrays import Columns
 from features.candidates import CandidatePool, candidate_pool
-from features.eligibility import EligibilityRules, rules_label
+from features.eligibility import DEFAULT_RULES, EligibilityRules, rules_label
 from features.geo import haversine_km
 from features.pairs import DISTANCE_KM, PositionTable
 from models.bundle import RankerBundle
@@ -70,6 +70,7 @@ class Vacancy:
     min_grade: str = DEFAULT_MIN_GRADE
     min_education: str = DEFAULT_MIN_EDUCATION
     functional_level: str | None = None
+    required_fields: str | None = None          # ';'-separated education fields (rule required_fields)
 
     def __post_init__(self):
         """Vocabulary, sizes and finite numbers (serving.checks); RankingError names the field."""
@@ -83,7 +84,7 @@ class RankingOptions:
     lang: str = "id"
     pool: PoolFilter = field(default_factory=PoolFilter)
     policy: ScorePolicy = field(default_factory=ScorePolicy)
-    rules: EligibilityRules = field(default_factory=EligibilityRules)
+    rules: EligibilityRules = DEFAULT_RULES
     explanations_per_target: int = 5
     recommendations_per_candidate: int = 3
 
@@ -104,7 +105,8 @@ def _positions_for(context: ServingContext, position_id: str, vacancy: Vacancy |
         raise RankingError("vacancy.unit_id", f"unknown unit_id {quoted(vacancy.unit_id)}")
     return context.positions.with_vacancy(
         vacancy.position_id, units.loc[vacancy.unit_id, c.REGION_ID], vacancy.position_type, vacancy.domain,
-        vacancy.job_class, vacancy.min_grade, vacancy.min_education, vacancy.standards, vacancy.functional_level)
+        vacancy.job_class, vacancy.min_grade, vacancy.min_education, vacancy.standards, vacancy.functional_level,
+        vacancy.required_fields)
 
 
 def _pool_masks(context: ServingContext, view: Columns, positions: PositionTable, position_id: str,

@@ -9,9 +9,10 @@ the same list; otherwise the words are left empty rather than made up.
 """
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from features.eligibility import rules_label
 from serving.errors import RankingError
 from serving.planning.document import Plan
 from serving.planning.export import PLAN_CSV, PLAN_XLSX, plan_files
@@ -49,7 +50,10 @@ def recorded_candidates(state: AppState, entry: dict, lang: str) -> list[dict]:
     served = state.champion.get()
     if served.version != str(entry["model_version"]) or served.name != str(entry["model_name"]):
         return plain
+    if entry.get("rules") not in (None, rules_label(state.rules)):      # ranked under another rule pack
+        return plain
     call = ranking_call(recorded_request(entry, lang))
+    call = replace(call, options=replace(call.options, rules=state.rules))
     again = rank(state.context, served, call.position_id, call.as_of, call.options, call.vacancy).to_document()
     if [c["employee_id"] for c in again["candidates"]] != [r["employee_id"] for r in recorded]:
         return plain

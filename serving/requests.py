@@ -66,6 +66,8 @@ class VacancyIn(BaseModel):
     min_grade: Id = DEFAULT_MIN_GRADE
     min_education: Id = DEFAULT_MIN_EDUCATION
     functional_level: Id | None = None
+    required_fields: Annotated[str, Field(max_length=500)] | None = Field(
+        None, description="';'-separated education fields the post needs (rule required_fields)")
 
 
 class RankingRequest(BaseModel):

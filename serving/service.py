@@ -9,8 +9,9 @@ with warnings when it conflicts with earlier decisions (:mod:`serving.decisions`
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
+from features.eligibility import DEFAULT_RULES, EligibilityRules
 from serving.audit import AuditLog
 from serving.champion import ChampionCache
 from serving.context import ServingContext
@@ -24,11 +25,13 @@ from serving.security import Caller
 
 @dataclass
 class AppState:
-    """What one server holds: the dataset, the served model and the audit log."""
+    """What one server holds: the dataset, the served model, the audit log and the rule
+    pack in force (``mutasi serve --rules NAME``)."""
 
     context: ServingContext
     champion: ChampionCache
     audit: AuditLog
+    rules: EligibilityRules = DEFAULT_RULES
 
 
 def ranking_key(call: RankingCall, ranking: Ranking) -> str:
@@ -55,7 +58,9 @@ def record_ranking(audit: AuditLog, call: RankingCall, ranking: Ranking, caller:
 
 
 def rank_and_record(state: AppState, call: RankingCall, who: Caller, request: dict) -> Ranking:
-    """Rank (NoChampionError, RankingError) and record the ranking under the caller's identity."""
+    """Rank under the server's rule pack (NoChampionError, RankingError) and record the
+    ranking under the caller's identity."""
+    call = replace(call, options=replace(call.options, rules=state.rules))
     served = state.champion.get()
     ranking = rank(state.context, served, call.position_id, call.as_of, call.options, call.vacancy)
     ranking.audit_id = record_ranking(state.audit, call, ranking, who.identity, request, who.peer)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from features import columns as c
 from features import snapshot as s
 from features.arrays import Columns, floats
+from features.eligibility import DEFAULT_RULES, EligibilityRules
 from serving.champion import ServedModel
 from serving.context import ServingContext
 from serving.errors import RankingError, quoted
@@ -106,7 +107,8 @@ def _assumed(before: Columns, after: Columns, codes: tuple[str, ...], develops: 
 
 
 def rescore_with_trainings(context: ServingContext, served: ServedModel, position_id: str, employee_id: str,
-                           trainings: list[str], as_of=None, lang: str = "id") -> WhatIf:
+                           trainings: list[str], as_of=None, lang: str = "id",
+                           rules: EligibilityRules = DEFAULT_RULES) -> WhatIf:
     """``employee_id``'s predictions for ``position_id`` before and after completing
     ``trainings``; RankingError naming the field (unknown post, training or employee, a
     date outside the limits), :class:`NotACandidate` when the employee is not eligible."""
@@ -115,7 +117,7 @@ def rescore_with_trainings(context: ServingContext, served: ServedModel, positio
     catalog = context.catalog_index
     rows = training_rows(catalog, trainings)
     when = resolve_as_of(context, as_of)
-    options = RankingOptions(lang=lang)
+    options = RankingOptions(lang=lang, rules=rules)
     scored_pool = score_pool(context, served.bundle, context.positions, position_id, when, options)
     pool, scored = scored_pool.pool, scored_pool.scored
     hit = np.flatnonzero(pool.candidates[c.EMPLOYEE_ID] == employee_id)

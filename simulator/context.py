@@ -1,12 +1,13 @@
 """Settings of a run and the bundle of objects every simulation step works on."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from simulator.catalog import Catalog
 from simulator.outcomes import OutcomeParams
 from simulator.state import Recorder, State
+from simulator.status import StatusSettings
 from simulator.world import World
 
 
@@ -33,6 +34,8 @@ class SimConfig:
     min_tenure_days: int = 731         # regular moves only after two full years in post
     pelantikan_per_year: int = 4
     selection_bias: float = 1.0        # weight of managers' systematic preferences vs chance (0 = random)
+    status: StatusSettings = field(default_factory=StatusSettings)   # study leave, bonds, CLTN, suspension
+    required_fields_share: float = 1.0  # of the posts with a field prerequisite, those that name it
 
 
 @dataclass

@@ -15,6 +15,8 @@ from simulator.context import Sim
 from simulator.kinds import KINDS
 from simulator.moves import TRUTH
 from simulator.names import display_names
+from simulator.required_fields import required_fields
+from simulator.status import People, draw_status_periods
 
 GRADE_CODE = np.array([None, *v.GRADES], dtype=object)     # index = grade rank
 EXIT_CODE = np.array(v.EXIT_REASONS, dtype=object)
@@ -82,7 +84,44 @@ def build_tables(sim: Sim) -> dict[str, pd.DataFrame]:
                                       **extra_columns(sim, table, cols)})
     tables[c.COMPETENCY_ASSESSMENTS] = assessments(sim, eid)
     tables[c.TRAININGS] = trainings(sim, eid)
+    tables[c.STATUS_PERIODS] = status_periods(sim, eid)
     return {name: tables[name] for name in c.TABLES}
+
+
+def status_periods(sim: Sim, eid: np.ndarray) -> pd.DataFrame:
+    """Study leave, service bonds, leave outside state pay and suspensions
+    (:mod:`simulator.status`: drawn on their own stream, reading the history only)."""
+    end = d.day(sim.config.end_year, 12, 31)
+    periods = draw_status_periods(sim.config.seed, history_of(sim), sim.config.status,
+                                  sim.config.start_year, end)
+    return frame(c.STATUS_PERIODS, {c.EMPLOYEE_ID: eid[periods.employee], c.START_DATE: dates(periods.start),
+                                    c.KIND: periods.kind, c.END_DATE: dates(periods.end)})
+
+
+def history_of(sim: Sim) -> People:
+    """The people and their busy days (move starts, trainings, assessments, sanctions)."""
+    state, rec = sim.state, sim.rec
+    edu = rec.columns(c.EDUCATION)
+    rank = np.vectorize(v.EDUCATION_RANK.get, otypes=[np.int64])(edu[c.LEVEL])
+    busy = [(cols[c.EMPLOYEE_ID], cols[column]) for cols, column in
+            ((rec.columns(table), column) for table, column in BUSY_DATES) if cols]
+    return People(
+        cpns_day=state.cpns_day, birth=state.birth, pppk=state.pppk, exit_day=state.exit_day,
+        retire_day=state.retire_day,
+        s1_day=first_day(state.n, edu[c.EMPLOYEE_ID], edu[c.GRADUATION_DATE], rank == v.EDUCATION_RANK["s1"]),
+        s2_day=first_day(state.n, edu[c.EMPLOYEE_ID], edu[c.GRADUATION_DATE], rank > v.EDUCATION_RANK["s1"]),
+        busy_employee=np.concatenate([e for e, _ in busy]), busy_day=np.concatenate([day for _, day in busy]))
+
+
+BUSY_DATES = ((c.ASSIGNMENTS, c.START_DATE), (c.TRAININGS, c.END_DATE),
+              (c.COMPETENCY_ASSESSMENTS, c.ASSESSED_DATE), (c.DISCIPLINE, c.START_DATE))
+
+
+def first_day(n: int, employee: np.ndarray, day: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Per employee, the earliest ``day`` of the rows ``where`` holds; FAR_FUTURE when none."""
+    out = np.full(n, d.FAR_FUTURE, dtype=np.int64)
+    np.minimum.at(out, employee[where].astype(np.int64), day[where].astype(np.int64))
+    return out
 
 
 def extra_columns(sim: Sim, table: str, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -137,6 +176,8 @@ def positions(sim: Sim) -> pd.DataFrame:
         c.JOB_CLASS: w.job_class, c.DOMAIN: np.array(w.domains, dtype=object)[w.domain],
         c.MIN_GRADE: np.array(w.min_grade_code, dtype=object),
         c.MIN_EDUCATION: np.array(w.min_education_code, dtype=object),
+        c.REQUIRED_FIELDS: required_fields(sim.config.seed, w.titles, np.array(w.domains, dtype=object)[w.domain],
+                                           sim.config.required_fields_share),
         c.STRATEGIC: strategic_posts(ids, types)})
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from tiny_dataset import tiny_tables
 
 PER_EMPLOYEE = ("employees", "exits", "assignments", "grades", "education", "appraisals",
-                "competency_assessments", "trainings", "discipline", "preferences")
+                "competency_assessments", "trainings", "discipline", "preferences", "status_periods")
 DATE_COLUMNS = ("birth_date", "cpns_date", "exit_date", "start_date", "end_date", "effective_date",
                 "graduation_date", "period_start", "period_end", "assessed_date", "stated_date")
 RATINGS = ["sangat_baik", "baik", "baik", "baik", "butuh_perbaikan", "kurang"]

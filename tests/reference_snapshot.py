@@ -59,6 +59,16 @@ def reference_snapshot(ds: Dataset, employee_id: str, t: pd.Timestamp) -> dict[s
     edu = _mine(ds.education, employee_id, c.GRADUATION_DATE, t)
     ranks = [v.EDUCATION_RANK[level] for level in edu[c.LEVEL]]
     out[s.EDUCATION_RANK] = float(max(ranks)) if ranks else float("nan")
+    # a degree counts once graduation_date < t; every field of every degree, sorted, ';'-joined
+    fields = sorted({field for field in edu[c.FIELD] if isinstance(field, str)})
+    out[s.EDUCATION_FIELDS] = ";".join(fields) if fields else None
+
+    # a status period counts once start_date < t and runs while end_date is missing or >= t
+    periods = ds.status_periods[ds.status_periods[c.EMPLOYEE_ID] == employee_id]
+    for kind in v.STATUS_KINDS:
+        mine = periods[periods[c.KIND] == kind]
+        running = [start < t and (pd.isna(end) or end >= t) for start, end in zip(mine[c.START_DATE], mine[c.END_DATE])]
+        out[s.status_column(kind)] = float(any(running))
 
     app = _mine(ds.appraisals, employee_id, c.PERIOD_END, t)
     scores = [float(v.RATING_SCORE[r]) for r in app[c.RATING]]

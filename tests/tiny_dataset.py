@@ -3,6 +3,13 @@
 Two regions, two units, four posts, three employees. ``e1`` moves from p1 to p2 on
 2016-07-01 (a promotion into a first managerial post); ``e2`` moves from p4 to p3 on
 2015-07-01 and fails to settle (a ``kurang`` appraisal for 2016).
+
+Status periods (none of them moves a known answer: the default rules ignore them): ``e2``
+was suspended from 2013-06-01 to 2013-11-30 (ended), is on study leave (tugas belajar)
+from 2019-09-02 to 2021-08-31 (running at the usual as-of date 2020-01-01) and then owes a
+service bond (ikatan dinas, 2n + 1 = 5 years) from 2021-09-01 (in the future then). Posts
+p3 and p4 name the education fields they require (``required_fields``): e1 and e2 studied
+keuangan, so they qualify for p4 and not for p3; e3 (d3 kesehatan) qualifies for p3.
 """
 
 from pathlib import Path
@@ -44,9 +51,11 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             {"position_id": "p2", "unit_id": "u1", "title": "Kepala Subbidang Anggaran", "position_type": "pengawas",
              "functional_level": "", "job_class": "9", "domain": "keuangan", "min_grade": "III/b", "min_education": "s1"},
             {"position_id": "p3", "unit_id": "u2", "title": "Kepala Seksi Pelayanan", "position_type": "pengawas",
-             "functional_level": "", "job_class": "9", "domain": "kesehatan", "min_grade": "III/b", "min_education": "s1"},
+             "functional_level": "", "job_class": "9", "domain": "kesehatan", "min_grade": "III/b", "min_education": "s1",
+             "required_fields": "kesehatan;kesehatan_masyarakat"},
             {"position_id": "p4", "unit_id": "u1", "title": "Analis Keuangan Ahli Pertama", "position_type": "fungsional",
-             "functional_level": "ahli_pertama", "job_class": "8", "domain": "keuangan", "min_grade": "III/a", "min_education": "s1"},
+             "functional_level": "ahli_pertama", "job_class": "8", "domain": "keuangan", "min_grade": "III/a", "min_education": "s1",
+             "required_fields": "akuntansi;keuangan"},
         ],
         "position_competencies": _standard("p1", 2, "keuangan") + _standard("p2", 3, "keuangan")
         + _standard("p3", 3, "kesehatan") + _standard("p4", 3, "keuangan"),
@@ -114,6 +123,12 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
         "preferences": [
             {"employee_id": "e2", "stated_date": "2014-01-10", "preferred_domain": "kesehatan",
              "preferred_region_id": "r2", "willing_to_relocate": "true"},
+        ],
+        "status_periods": [
+            {"employee_id": "e2", "start_date": "2013-06-01", "kind": "pemberhentian_sementara",
+             "end_date": "2013-11-30"},
+            {"employee_id": "e2", "start_date": "2019-09-02", "kind": "tugas_belajar", "end_date": "2021-08-31"},
+            {"employee_id": "e2", "start_date": "2021-09-01", "kind": "ikatan_dinas", "end_date": "2026-08-31"},
         ],
     }
     columns = {  # an empty table still needs its header

@@ -42,9 +42,10 @@ from models.bundle import RankerBundle
 from models.scoring import score_matrix
 from models.spec import FeatureSpec
 from serving.context import ServingContext
+from serving.due import NOT_DUE, due_mask
 from serving.errors import RankingError
 from serving.planning.problem import NO_CAP, PlanProblem
-from serving.planning.settings import PlanSettings
+from serving.planning.settings import Movers, PlanSettings
 
 CHUNK_ROWS = 200_000            # pairs whose features and model matrix are built and scored at once
 SCORING_THREADS = max(1, min(os.cpu_count() or 1, 4))      # LightGBM threads for a chunk
@@ -92,7 +93,7 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
                 settings: PlanSettings, positions: PositionTable, progress: Progress | None = None) -> RoundPairs:
     """Score every eligible pair of the round (and of the chain posts) into a PlanProblem."""
     view = context.snapshot_columns(when)
-    eligibility = PostEligibility(view, context.employee_masks(when, settings.rules), settings.rules)
+    eligibility = PostEligibility(view, mover_masks(context, when, settings), settings.rules)
     unit_of_post = _unit_of_post(context, round_)
     unit_ids = np.array(sorted(set(context.dataset.units[c.UNIT_ID])), dtype=object)
     employee_unit, staff = _employee_units(view, unit_of_post, unit_ids)
@@ -143,6 +144,15 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
     pairs = RoundPairs(problem, view, positions, vacancy_ids_arr, vacancy_units, unit_ids, staff, perf, risk, pref,
                        unwilling, np.array(n_excluded, np.int64))
     return _with_reviewer_and_guard(pairs, context, round_, settings)
+
+
+def mover_masks(context: ServingContext, when: pd.Timestamp, settings: PlanSettings) -> dict[str, np.ndarray]:
+    """The employee masks of the rules and, with ``movers=due``, one more that keeps off
+    everyone not on the due list at ``when`` (:func:`serving.due.due_mask`)."""
+    masks = context.employee_masks(when, settings.rules)
+    if settings.movers != Movers.DUE:
+        return masks
+    return {**masks, NOT_DUE: ~due_mask(context.snapshot_columns(when), context.positions, settings.rules)}
 
 
 class RowsOf(Columns):
@@ -422,7 +432,7 @@ def _find_pair(pairs: RoundPairs, index: dict, known: tuple[set, set], move, fie
         employee, position = move
         row = int(np.flatnonzero(pairs.view[c.EMPLOYEE_ID] == employee)[0])
         pool = candidate_pool(pairs.view.take(np.array([row])), pairs.positions, position, settings.rules)
-        reasons = pool.reasons[0] or "not a candidate"
+        reasons = pool.reasons[0] or (NOT_DUE if settings.movers == Movers.DUE else "not a candidate")
         raise RankingError(field, f"fixed move of {employee} to {position} is not allowed: {employee} is not "
                                   f"eligible ({reasons.replace(';', ', ')})")
     return at

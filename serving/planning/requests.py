@@ -30,6 +30,7 @@ from serving.planning.settings import (
     DEFAULT_MAX_OUTFLOW_SHARE,
     MAX_REVIEWER_MOVES,
     KeyPostGuard,
+    Movers,
     OutflowCap,
     PlanSettings,
     PlanWeights,
@@ -104,6 +105,8 @@ class PlanRequest(BaseModel):
     guard: GuardIn = Field(default_factory=GuardIn)
     lang: Lang = "id"
     time_limit_s: Finite = Field(_SETTINGS.time_limit_s, description="Seconds the solver may take per solve")
+    movers: Movers = Field(_SETTINGS.movers, description="Who may move: all (anyone eligible) or due (only those on "
+                                                         "the due list at the round's date)")
 
 
 class MoveDecisionIn(BaseModel):
@@ -146,7 +149,8 @@ def plan_call(body: PlanRequest) -> PlanCall:
         outflow=OutflowCap.parse(body.max_outflow_per_unit), chain_depth=body.chain_depth,
         fixed=tuple((m.employee_id, m.position_id) for m in body.fixed),
         forbidden=tuple((m.employee_id, m.position_id) for m in body.forbidden),
-        guard=KeyPostGuard(**body.guard.model_dump()), lang=body.lang, time_limit_s=body.time_limit_s)
+        guard=KeyPostGuard(**body.guard.model_dump()), lang=body.lang, time_limit_s=body.time_limit_s,
+        movers=body.movers)
     check_settings(settings)
     return PlanCall([dict(row) for row in body.round], body.as_of, settings)
 

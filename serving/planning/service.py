@@ -12,6 +12,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 from typing import Literal, TypeVar
 
@@ -94,6 +95,7 @@ async def plan_and_record(state: AppState, body: PlanRequest, who: Caller, *, re
     ``audit_id`` and ``replan_of`` (the plan it re-plans, or None)."""
     try:
         call = plan_call(body)                   # settings and ids checked before any work
+        call = replace(call, settings=replace(call.settings, rules=state.rules))     # the server's rule pack
 
         def work() -> dict:
             served = state.champion.get()

@@ -10,9 +10,10 @@ move to another region against an explicit unwillingness costs 0.75.
 
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from numbers import Integral
 
-from features.eligibility import EligibilityRules
+from features.eligibility import DEFAULT_RULES, EligibilityRules
 from serving.checks import finite, identifier, one_of
 from serving.errors import RankingError, quoted
 from serving.limits import MAX_TOP_K
@@ -82,6 +83,14 @@ class OutflowCap:
 Move = tuple[str, str]          # (employee_id, position_id)
 
 
+class Movers(StrEnum):
+    """Who may move in a round: anyone eligible, or only those on the due list at the
+    round's date (:mod:`serving.due`, under the same rule pack)."""
+
+    ALL = "all"
+    DUE = "due"
+
+
 @dataclass(frozen=True)
 class PlanSettings:
     weights: PlanWeights = field(default_factory=PlanWeights)
@@ -90,12 +99,13 @@ class PlanSettings:
     chain_candidates: int = 5               # per vacancy, the best candidates whose posts may open
     fixed: tuple[Move, ...] = ()            # moves a reviewer fixed
     forbidden: tuple[Move, ...] = ()        # moves a reviewer forbade (e.g. rejected in review)
-    rules: EligibilityRules = field(default_factory=EligibilityRules)
+    rules: EligibilityRules = DEFAULT_RULES
     guard: KeyPostGuard = field(default_factory=KeyPostGuard)
     runners_up: int = 3
     explanations_per_target: int = 3
     lang: str = "id"
     time_limit_s: float = 60.0
+    movers: Movers = Movers.ALL             # DUE: only employees on the due list at the round's date
 
 
 def check_settings(settings: PlanSettings) -> None:
@@ -110,6 +120,7 @@ def check_settings(settings: PlanSettings) -> None:
     _whole("runners_up", settings.runners_up, 0, MAX_TOP_K)          # the one limit of a top list
     _whole("explanations_per_target", settings.explanations_per_target, 0, 10)
     one_of("lang", settings.lang, LANGS)
+    one_of("movers", settings.movers, tuple(Movers))
     finite("time_limit_s", settings.time_limit_s, low=0, high=MAX_TIME_LIMIT_S, low_open=True)
     if settings.guard.min_performance is not None:
         finite("guard.min_performance", settings.guard.min_performance, 1, 5)

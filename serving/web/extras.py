@@ -98,7 +98,7 @@ def excluded(request: Request, position_id: Id, as_of: Annotated[str, Query(max_
     when = resolve_as_of(context, as_of or None)
     query = ExcludedQuery(text=q, reason=reason or None, offset=offset, limit=limit, hide=COUNTED_ONLY)
     who = context.display_names
-    found = excluded_slice(eligibility_excluded(context, position_id, when), query, who)
+    found = excluded_slice(eligibility_excluded(context, position_id, when, state(request).rules), query, who)
     return render("excluded.html", lang, position_id=position_id, as_of=str(when.date()),
                   **excluded_view(found, query, who, lang))
 

@@ -38,7 +38,7 @@ from serving.planning.service import decide_move, plan_and_record, plan_announce
 from serving.requests import DecisionIn, Id, Lang, ReviewRankingIn, review_call
 from serving.security import Caller, caller
 from serving.service import AppState, rank_and_record, record_decision
-from serving.web import extras, plan_views, views
+from serving.web import due_views, extras, plan_views, talent_views, views
 from serving.web import labels as L
 
 HERE = Path(__file__).parent
@@ -198,4 +198,6 @@ def mount_review(app: FastAPI) -> None:
     """Add the reviewer page and its static files to ``app``."""
     app.include_router(router)
     app.include_router(extras.router)          # excluded list, exports, fairness page
+    app.include_router(talent_views.router)    # talent map (9-box) and succession
+    app.include_router(due_views.router)       # who is due to move (rotation)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="review-static")

@@ -23,6 +23,7 @@ EXPECTED = {
     ("get", "/v1/plans/{audit_id}"): {401, 404, 422},
     ("post", "/v1/plans/{audit_id}/decisions"): {400, 401, 404, 413, 422},
     ("get", "/v1/plans/{audit_id}/announcement"): {401, 404, 422},
+    ("get", "/v1/due"): {401, 422},
     ("post", "/v1/plans/{audit_id}/replan"): {401, 404, 422, 503},
 }
 

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
+from features.eligibility import DEFAULT_RULES
 from mutasi.cli import app
 from serving.audit import DECISIONS, GENESIS, PLAN_DECISIONS, PLANS, RANKINGS, TRIGGERS, AuditLog
 
@@ -267,10 +268,11 @@ def test_a_log_from_before_plans_is_upgraded_in_place(tmp_path):
     rid = log.record_ranking("cli", {}, DOC)
     log.record_decision(rid, "Bu Sari", "accept", "ok", ["e1"], "e1")
     db = sqlite3.connect(path, isolation_level=None)
-    for name in [n for n in TRIGGERS if n.startswith("plan")]:
+    for name in [n for n in TRIGGERS if n.startswith(("plan", "rule_packs"))]:
         db.execute(f"DROP TRIGGER {name}")
     db.execute("DROP TABLE plan_decisions")
     db.execute("DROP TABLE plans")
+    db.execute("DROP TABLE rule_packs")
     db.close()
     with sqlite3.connect(path) as db:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -278,6 +280,8 @@ def test_a_log_from_before_plans_is_upgraded_in_place(tmp_path):
 
     upgraded = AuditLog(path)
     assert upgraded.verify().ok and upgraded.verify().checked == 2
+    upgraded.record_rules(DEFAULT_RULES)                     # the rule pack table is back too
+    assert upgraded.rules_of("contract@1") is not None
     pid = upgraded.record_plan("cli", {}, PLAN)
     upgraded.record_move_decision(pid, "e1", "p1", "accept", "Bu Sari", caller="cli")
     result = upgraded.verify()

@@ -24,11 +24,16 @@ FORBIDDEN = {
 }
 
 
+GENERATED = ("bench/out/",)
+
+
 def module_files(root: Path = ROOT) -> dict[str, Path]:
     """Dotted module name -> file, for every module of the project's packages."""
     out = {}
     for package in PACKAGES:
         for path in sorted((root / package).rglob("*.py")):
+            if path.relative_to(root).as_posix().startswith(GENERATED):
+                continue                    # benchmark output (git-ignored): copies of logged model code
             parts = list(path.relative_to(root).with_suffix("").parts)
             if parts[-1] == "__init__":
                 parts = parts[:-1]

@@ -7,13 +7,15 @@ import pytest
 from features import columns as c
 from features.candidates import candidate_pool
 from features.eligibility import EligibilityRules, PostEligibility, employee_reasons
+from features.vocab import STATUS_KINDS
 from serving.context import ServingContext
 
 pytestmark = pytest.mark.code
 
 
 @pytest.mark.parametrize("rules", [EligibilityRules(), EligibilityRules(check_grade=False, min_tenure_years=1.0),
-                                   EligibilityRules(check_education=False, min_recent_score=None)])
+                                   EligibilityRules(check_education=False, min_recent_score=None),
+                                   EligibilityRules(check_required_fields=True, excluded_status_kinds=STATUS_KINDS)])
 def test_fast_eligibility_equals_the_reason_coded_pool(province, rules):
     context = ServingContext.from_dataset(province)
     view = context.snapshot_columns(context.default_as_of)

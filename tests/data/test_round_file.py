@@ -59,7 +59,7 @@ def test_valid_round_with_defaults_and_an_ad_hoc_vacancy(tiny, tmp_path):
     assert isinstance(nurse.ad_hoc["job_class"], int)
     assert nurse.ad_hoc == {"unit_id": "u2", "title": "Perawat Tanggap Darurat", "position_type": "fungsional",
                             "functional_level": "terampil", "job_class": 7, "domain": "kesehatan",
-                            "min_grade": "II/c", "min_education": "d3", "strategic": None}
+                            "min_grade": "II/c", "min_education": "d3", "required_fields": None, "strategic": None}
     assert rnd.ad_hoc == (nurse,)
 
 
