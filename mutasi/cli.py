@@ -269,6 +269,10 @@ def demo(out_dir: Annotated[Path | None, typer.Option(
     say(f"the province is in {out_dir}, the plan in {plan_out}")
     err.print(f"[bold]next:[/bold] {escape(program())} serve --data {escape(str(out_dir))}   then open "
               f"{base_url('127.0.0.1', 8000)}/review and rank {escape(position)}", highlight=False, soft_wrap=True)
+    err.print(f"[bold]also:[/bold] {escape(program())} due --data {escape(str(out_dir))} (who is due to move), "
+              f"{escape(program())} talent --data {escape(str(out_dir))} (the 9-box talent map), "
+              f"{escape(program())} rules list (rule packs); pages /review/due and /review/talent",
+              highlight=False, soft_wrap=True)
 
 
 def program() -> str:

@@ -42,6 +42,8 @@ from serving.requests import Id, IsoDate, Lang, RankingRequest, WhatIfRequest
 from serving.result import Ranking
 from serving.security import Caller, caller, require_token_beyond_loopback, tokens_from_env
 from serving.service import AppState
+from serving.succession import SuccessionList, succession_list
+from serving.talent_api import MAX_TALENT_PAGE, TALENT_PAGE, TalentPage, served_or_none, talent_page
 from serving.web.routes import mount_review
 from serving.what_if import WhatIf, rescore_with_trainings
 
@@ -116,6 +118,30 @@ def due(request: Request, as_of: IsoDate | None = None, unit: Id | None = None, 
     app_state = state(request)
     return JSONResponse(due_list(app_state.context, as_of, app_state.rules, unit, reason, offset, limit,
                                  lang).to_document())
+
+
+@router.get("/talent", responses=answers(TalentPage, *GUARDED, 422))
+def talent(request: Request, as_of: IsoDate | None = None, unit: Id | None = None, domain: Id | None = None,
+           box: Annotated[int, Query(ge=1, le=9)] | None = None,
+           offset: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 0,
+           limit: Annotated[int, Query(ge=1, le=MAX_TALENT_PAGE)] = TALENT_PAGE,
+           _who: Caller = Depends(caller)) -> JSONResponse:
+    """The 9-box talent map (PermenPANRB 3/2020) under the server's rule pack: counts per box,
+    talent pools per job family and one page of people with both axes' inputs."""
+    app_state = state(request)
+    page = talent_page(app_state.context, as_of, app_state.rules, unit, domain, box, offset, limit)
+    return JSONResponse(page.model_dump(mode="json"))
+
+
+@router.get("/succession/{position_id}", responses=answers(SuccessionList, *GUARDED, 404, 422))
+def succession(request: Request, position_id: Id, as_of: IsoDate | None = None, lang: Lang = "id",
+               _who: Caller = Depends(caller)) -> JSONResponse:
+    """A key post's succession list: talent pool members ready now or in 1-2 years, with the
+    trainings (and JP) that close their gaps (the served model's recommender when there is one)."""
+    app_state = state(request)
+    answer = succession_list(app_state.context, position_id, served_or_none(app_state.champion), as_of,
+                             app_state.rules, lang=lang)
+    return JSONResponse(answer.to_document())
 
 
 @router.post("/plans", responses=answers(PlanAnswer, *BODY, *GUARDED, 503))

@@ -11,7 +11,12 @@ class RankingError(ValueError):
         self.field = field
 
 
-class MissingInput(RankingError):
+class Unprocessable(RankingError):
+    """An input that is there but cannot be used, e.g. a post that is not a key post (422
+    over HTTP, even for an id field: the id exists)."""
+
+
+class MissingInput(Unprocessable):
     """A required input that is absent (422 over HTTP, even for an id field)."""
 
 

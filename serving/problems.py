@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException
 
 from serving.champion import NoChampionError
-from serving.errors import MissingInput, RankingError
+from serving.errors import RankingError, Unprocessable
 from serving.limits import MAX_ECHO
 
 PROBLEM = "application/problem+json"
@@ -70,7 +70,7 @@ def ranking_problem_document(exc: RankingError, prefix: str = "") -> dict:
     """404 for an unknown position, 422 for any other broken rule (an ad-hoc vacancy's
     unknown unit included: the request names it). An error's ``details`` (a dict) are
     extra members of the problem."""
-    status = 404 if exc.field in NOT_FOUND_FIELDS and not isinstance(exc, MissingInput) else 422
+    status = 404 if exc.field in NOT_FOUND_FIELDS and not isinstance(exc, Unprocessable) else 422
     field = exc.field if exc.field.startswith(prefix) else prefix + exc.field
     return problem_document(status, "cannot rank", str(exc), field, **getattr(exc, "details", {}))
 

@@ -36,7 +36,7 @@ from features.round import is_key_post
 from serving import talent as t
 from serving.champion import ServedModel
 from serving.context import ServingContext
-from serving.errors import RankingError, quoted
+from serving.errors import RankingError, Unprocessable, quoted
 from serving.recommend import CatalogIndex, recommend, rescore
 
 
@@ -164,8 +164,8 @@ def check_key_post(context: ServingContext, position_id: str) -> pd.Series:
     if found.empty:
         raise RankingError("position_id", f"unknown position_id {quoted(position_id)}")
     if position_id not in key_post_ids(found):
-        raise RankingError("position_id", f"position_id {quoted(position_id)} is not a key post (JPT, "
-                                          "administrator, or marked strategic)")
+        raise Unprocessable("position_id", f"position_id {quoted(position_id)} is not a key post (JPT, "
+                                           "administrator, or marked strategic)")
     return found.iloc[0]
 
 

@@ -26,12 +26,12 @@ from features import columns as c
 from serving import talent as t
 from serving import talent_words as w
 from serving import texts
-from serving.champion import NoChampionError
 from serving.limits import MAX_ID_LENGTH
 from serving.requests import Id, Lang
 from serving.security import Caller, caller
 from serving.service import AppState
 from serving.succession import SuccessionList, key_post_ids, succession_list
+from serving.talent_api import served_or_none
 from serving.web import labels as L
 
 PREFIX = "/review"
@@ -164,18 +164,11 @@ async def talent_box(request: Request, box: Box, as_of: Date = "", unit: Filter 
                   pool=box in t.POOL_BOXES)
 
 
-def served_or_none(app_state: AppState):
-    try:
-        return app_state.champion.get()
-    except NoChampionError:
-        return None
-
-
 @router.get("/api/succession", response_class=HTMLResponse)
 async def succession(request: Request, position_id: Id, as_of: Date = "", lang: Lang = "id",
                      _who: Caller = Depends(caller)):
     app_state = state(request)
-    served = await run_in_threadpool(served_or_none, app_state)
+    served = await run_in_threadpool(served_or_none, app_state.champion)
     doc = await run_in_threadpool(succession_list, app_state.context, position_id, served, as_of or None,
                                   app_state.rules, lang=lang)
     return render("talent_succession.html", lang, **succession_view(doc, unit_names(request), lang))

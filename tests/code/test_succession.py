@@ -210,9 +210,10 @@ def test_with_a_model_the_recommenders_estimates_come_along(context):
 
 
 def test_succession_command_without_a_model_lists_catalog_trainings(data_dir, tmp_path):
-    empty_home = {"MUTASI_HOME": str(tmp_path)}           # no champion there, whatever other tests registered
+    # an empty store, whatever other tests registered (mlflow.set_tracking_uri also sets the variable)
+    empty_store = {"MUTASI_HOME": str(tmp_path), "MLFLOW_TRACKING_URI": None}
     result = CliRunner().invoke(app, ["succession", "--data", str(data_dir), "--position", "k1", "--json"],
-                                env=empty_home)
+                                env=empty_store)
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     doc = json.loads(lines[0])

@@ -89,7 +89,9 @@ def test_errors_name_the_field(context, served, tmp_path):
     assert http.get("/review/api/talent?domain=nope").json()["field"] == "domain"
     assert http.get("/review/api/talent?as_of=2020-13-01").json()["field"] == "as_of"
     assert http.get("/review/api/talent/box?box=10").status_code == 422
-    missing = http.get("/review/api/succession?position_id=p1")
+    plain = http.get("/review/api/succession?position_id=p1")            # exists, not a key post
+    assert plain.status_code == 422 and plain.json()["field"] == "position_id"
+    missing = http.get("/review/api/succession?position_id=p99")
     assert missing.status_code == 404 and missing.json()["field"] == "position_id"
 
 
