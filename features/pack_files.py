@@ -33,6 +33,9 @@ Locate = Callable[[tuple], int]
 Window = tuple[str, str, str]                  # (first day, last day, label), ISO days
 
 
+MAX_PACK_BYTES = 256_000         # a pack is a page of settings: anything larger is not one
+
+
 class PackError(ValueError):
     """A rule pack that cannot be used; the message names file, rule and line."""
 
@@ -116,6 +119,9 @@ def _locator(index: dict) -> Locate:
 def parse_file(path: Path) -> tuple[dict, Locate]:
     """The file's data and where each key path is; PackError when it cannot be read."""
     try:
+        if path.stat().st_size > MAX_PACK_BYTES:
+            raise PackError(f"{path}: a rule pack is at most {MAX_PACK_BYTES:,} bytes, this file has "
+                            f"{path.stat().st_size:,}")
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(f"{path}: cannot read the rule pack: {exc}") from None

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from mutasi.common import write_whole
 from serving import texts
 
 WORDS = {
@@ -75,14 +76,9 @@ def write_rankings(out_dir: Path, documents: list[dict], context, lang: str) -> 
     header, rows = export_table(documents, context, lang)
     files = {"rankings.csv": table_csv(header, rows), "rankings.xlsx": table_xlsx(header, rows, lang),
              "rankings.jsonl": "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents).encode()}
-    paths = []
-    for name, content in files.items():
-        path = out_dir / name
-        partial = path.with_name(name + ".partial")
-        partial.write_bytes(content)
-        partial.replace(path)
-        paths.append(path)
-    return paths
+    paths = {out_dir / name: content for name, content in files.items()}
+    write_whole(paths)                 # every file whole, or none
+    return list(paths)
 
 
 def export_table(documents: list[dict], context, lang: str) -> tuple[list[str], list[list]]:

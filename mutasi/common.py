@@ -4,6 +4,8 @@ and warnings on stderr), failing with an exit code, the common options and the d
 No import of :mod:`mutasi.cli` (the commands' modules import this one, never the reverse).
 """
 
+import os
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -110,3 +112,20 @@ def open_audit_log(rules, path=None):
         fail(escape(str(exc)), BAD_INPUT)
     return log
 
+
+def write_whole(files: dict[Path, bytes]) -> None:
+    """Each file to a temporary file beside it, then every one renamed into place: a failure
+    leaves no half-written file (and removes the temporary ones)."""
+    temporary: list[tuple[str, Path]] = []
+    try:
+        for path, body in files.items():
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            temporary.append((name, path))
+            with os.fdopen(handle, "wb") as f:
+                f.write(body)
+        for name, path in temporary:
+            os.replace(name, path)
+    finally:
+        for name, _ in temporary:
+            if os.path.exists(name):
+                os.unlink(name)

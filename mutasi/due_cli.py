@@ -4,8 +4,6 @@ list as CSV/XLSX (:mod:`serving.due_export`). Files are written whole or not at 
 """
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +26,7 @@ from mutasi.common import (
     rules_for,
     say,
     warn_notices,
+    write_whole,
 )
 
 REASON_CODES = DUE_REASON_CODES
@@ -64,24 +63,6 @@ def out_paths(path: Path) -> dict[str, Path]:
     if path.suffix.lower() == ".xlsx":
         return {LIST: path}
     return {LIST: path, UNITS: path.with_name(f"{path.stem}{UNITS_SUFFIX[UNITS]}{path.suffix}")}
-
-
-def write_whole(files: dict[Path, bytes]) -> None:
-    """Each file to a temporary file beside it, then every one renamed into place: a failure
-    leaves no half-written file (and removes the temporary ones)."""
-    temporary: list[tuple[str, Path]] = []
-    try:
-        for path, body in files.items():
-            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            temporary.append((name, path))
-            with os.fdopen(handle, "wb") as f:
-                f.write(body)
-        for name, path in temporary:
-            os.replace(name, path)
-    finally:
-        for name, _ in temporary:
-            if os.path.exists(name):
-                os.unlink(name)
 
 
 def render_due(due, console: Console, lang: str, top: int) -> None:

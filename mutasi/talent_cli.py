@@ -32,6 +32,7 @@ from mutasi.common import (
     rules_for,
     say,
     warn,
+    write_whole,
 )
 
 RulesName = Annotated[str | None, typer.Option("--rules", help=RULES_HELP)]
@@ -81,24 +82,23 @@ def talent_rows(tmap, lang: str) -> tuple[tuple[str, ...], list[dict]]:
 
 
 def write_talent(path: Path, tmap, lang: str) -> None:
-    """The people of the map as CSV or XLSX (by the file's suffix)."""
+    """The people of the map as CSV or XLSX (by the file's suffix), written whole or not at all."""
+    import io
+
     from openpyxl import Workbook
 
-    from serving.planning.export import csv_cell, table_sheet
+    from serving.planning.export import csv_bytes, table_sheet
 
     columns, rows = talent_rows(tmap, lang)
     if path.suffix.lower() == ".csv":
-        import csv
-
-        with open(path, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(columns)
-            writer.writerows([[csv_cell(row[col]) for col in columns] for row in rows])
+        write_whole({path: csv_bytes(columns, columns, rows)})
         return
     book = Workbook()
     table_sheet(book.active, columns, list(columns), rows, {}, set(TEXT_COLUMNS))
     book.active.title = "talenta"
-    book.save(path)
+    out = io.BytesIO()
+    book.save(out)
+    write_whole({path: out.getvalue()})
 
 
 def talent_cmd(data: DataOption, as_of: AsOfOption = None, day_first: DayFirstOption = False, rules: RulesName = None,

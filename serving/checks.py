@@ -80,6 +80,16 @@ def identifier(field: str, value) -> str:
     return value
 
 
+def known_or_none(field: str, value, known, table: str) -> str | None:
+    """A filter's id when it is one of ``known`` (an id of ``table``); None or '' = no filter.
+    RankingError naming ``field`` otherwise (the ids are too many to list, unlike :func:`one_of`)."""
+    if value is None or value == "":
+        return None
+    if value not in known:
+        raise RankingError(field, f"unknown {field} {quoted(value)} ({table} has no such id)")
+    return value
+
+
 def one_of(field: str, value, allowed) -> str:
     if value not in allowed:
         raise RankingError(field, f"{field} must be one of {', '.join(map(str, allowed))}; not {quoted(value)}")

@@ -95,6 +95,17 @@ class ServingContext:
         pos = self.dataset.positions
         return self._lookup("unit_of_position", lambda: dict(zip(pos[c.POSITION_ID], pos[c.UNIT_ID])))
 
+    def units_of(self, position_ids) -> np.ndarray:
+        """The unit id of each position id (None for a missing or unknown post)."""
+        unit_of = self.unit_of_position
+        return np.array([unit_of.get(p) for p in position_ids], dtype=object)
+
+    @property
+    def unit_names(self) -> dict[str, str]:
+        """Unit id -> its name, for people's pages and lists."""
+        units = self.dataset.units
+        return self._lookup("unit_names", lambda: dict(zip(units[c.UNIT_ID].astype(str), units[c.NAME].astype(str))))
+
     @property
     def unit_ids(self) -> frozenset[str]:
         return self._lookup("unit_ids", lambda: frozenset(self.dataset.units[c.UNIT_ID]))

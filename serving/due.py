@@ -23,6 +23,7 @@ from features import snapshot as s
 from features.arrays import floats, objects
 from features.eligibility import EligibilityRules
 from features.pairs import PositionTable, float_columns
+from serving.checks import known_or_none
 from serving.context import ServingContext
 from serving.errors import RankingError, quoted
 from serving.ranking import date_notices, resolve_as_of
@@ -215,14 +216,6 @@ def check_reason(reason) -> DueReason | None:
         raise RankingError("reason", f"reason must be one of {', '.join(REASON_ORDER)}, not {quoted(reason)}") from None
 
 
-def check_unit(context: ServingContext, unit) -> str | None:
-    if unit is None or unit == "":
-        return None
-    if unit not in context.unit_ids:
-        raise RankingError("unit", f"unknown unit_id {quoted(unit)} (units.csv has no such unit)")
-    return unit
-
-
 def unit_counts(frame: pd.DataFrame, units: np.ndarray, names: dict[str, str]) -> list[UnitCount]:
     """Per unit (of each row's post): employees, due, due per reason; most due first."""
     codes = list(map(str, REASON_ORDER))
@@ -274,14 +267,13 @@ def due_list(context: ServingContext, as_of=None, rules: EligibilityRules = el.D
     unit and/or one reason; entries ``offset`` .. ``offset + limit`` (all when None).
     RankingError naming ``as_of``, ``unit``, ``reason``, ``offset`` or ``limit`` for a bad value."""
     when = resolve_as_of(context, as_of)
-    unit, wanted = check_unit(context, unit), check_reason(reason)
+    unit, wanted = known_or_none("unit", unit, context.unit_ids, "units.csv"), check_reason(reason)
     check_page(offset, limit)
     frame = rotation_frame(context.snapshot_columns(when), context.positions, rules)
-    unit_of = context.unit_of_position
-    units = np.array([unit_of.get(p) for p in frame[POSITION_ID].tolist()], dtype=object)
+    units = context.units_of(frame[POSITION_ID].tolist())
     if unit is not None:
         frame, units = frame[units == unit], units[units == unit]
-    unit_names = dict(zip(context.dataset.units[c.UNIT_ID], context.dataset.units[c.NAME]))
+    unit_names = context.unit_names
     counts = unit_counts(frame, units, unit_names)
     due = (frame[REASONS] != "").to_numpy()
     if wanted is not None:

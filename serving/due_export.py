@@ -6,7 +6,6 @@ Pure: a :class:`serving.due.DueList` in, words or bytes out. Text cells a spread
 would take for a formula stay text, through the plan export's own cell helpers.
 """
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 
@@ -14,7 +13,7 @@ from openpyxl import Workbook
 
 from serving import texts
 from serving.due import DueEntry, DueList, DueReason
-from serving.planning.export import CSV_ENCODING, JOIN, csv_cell, table_sheet
+from serving.planning.export import JOIN, csv_bytes, table_sheet
 
 CSV, XLSX = "csv", "xlsx"
 FORMATS = (CSV, XLSX)
@@ -148,12 +147,7 @@ def headers(columns: Mapping[str, tuple[str, str]], lang: str) -> list[str]:
 
 
 def table_csv(columns: Mapping[str, tuple[str, str]], rows: Sequence[Mapping], lang: str = "id") -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(headers(columns, lang))
-    for row in rows:
-        writer.writerow([csv_cell(row[col]) for col in columns])
-    return out.getvalue().encode(CSV_ENCODING)
+    return csv_bytes(headers(columns, lang), list(columns), rows)
 
 
 def due_xlsx(due: DueList, lang: str = "id") -> bytes:

@@ -114,8 +114,7 @@ def _pool_masks(context: ServingContext, view: Columns, positions: PositionTable
     """Masks of employees outside the caller's pool filters (by their current post)."""
     masks = {}
     if pool.units:
-        unit_of = context.unit_of_position
-        units = np.array([unit_of.get(p) for p in view[s.CURRENT_POSITION_ID]], dtype=object)
+        units = context.units_of(view[s.CURRENT_POSITION_ID])
         masks["outside_units_filter"] = ~np.isin(units, pool.units)
     if pool.regions:
         masks["outside_regions_filter"] = ~np.isin(view[s.CURRENT_REGION_ID], pool.regions)

@@ -8,7 +8,6 @@ spreadsheet would take for a formula stay text (:func:`serving.planning.export.a
 and the workbook is written by the plan export's own cell and header helpers.
 """
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook
 
 from serving import texts
-from serving.planning.export import CSV_ENCODING, JOIN, csv_cell, table_sheet
+from serving.planning.export import JOIN, csv_bytes, table_sheet
 
 CSV, XLSX = "csv", "xlsx"
 FORMATS = (CSV, XLSX)
@@ -92,12 +91,7 @@ def ranking_rows(candidates: Sequence[Mapping], names: PostNames, lang: str = "i
 
 def ranking_csv(rows: Sequence[Mapping], lang: str = "id") -> bytes:
     """The rows as CSV, headers in ``lang``, with a byte-order mark."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(headers(lang))
-    for row in rows:
-        writer.writerow([csv_cell(row[col]) for col in COLUMNS])
-    return out.getvalue().encode(CSV_ENCODING)
+    return csv_bytes(headers(lang), COLUMNS, rows)
 
 
 def ranking_xlsx(rows: Sequence[Mapping], lang: str = "id", caption: str = "") -> bytes:

@@ -199,9 +199,8 @@ def succession_list(context: ServingContext, position_id: str, served: ServedMod
     talent = talent or t.talent_map(context, as_of, rules)
     when = talent.as_of
     view = context.snapshot_columns(when)
-    pool = talent.people[talent.people[t.BOX].isin(settings.boxes)]
-    row_of = {e: k for k, e in enumerate(view[c.EMPLOYEE_ID])}
-    rows = np.array([row_of[e] for e in pool[t.EMPLOYEE_ID]], dtype=np.int64)
+    in_pool = talent.people[t.BOX].isin(settings.boxes).to_numpy()
+    pool, rows = talent.people[in_pool], talent.rows[in_pool]
     cand = view.take(rows)
     ids = np.full(len(rows), position_id, dtype=object)
     masks = {k: np.asarray(m, bool)[rows] for k, m in context.employee_masks(when, rules).items()}

@@ -25,7 +25,7 @@ excludes (e.g. tugas belajar). Someone with no appraisal, never assessed, or wit
 standard to compare against is not placed in a box and is counted by that reason.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import IntEnum, StrEnum
 
 import numpy as np
@@ -36,8 +36,8 @@ from features import snapshot as s
 from features.arrays import floats, objects
 from features.eligibility import DEFAULT_RULES, EXITED, NO_CURRENT_POST, EligibilityRules, rules_label
 from features.pairs import PositionTable, float_columns
+from serving.checks import known_or_none
 from serving.context import ServingContext
-from serving.errors import RankingError, quoted
 from serving.ranking import resolve_as_of
 from serving.talent_standard import Standards, StandardScope, competency_share, next_class_standard
 
@@ -214,6 +214,7 @@ class TalentMap:
     settings: TalentSettings = DEFAULT_SETTINGS
     unit: str | None = None
     domain: str | None = None
+    rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))   # each person's snapshot row
 
     def counts(self) -> dict[int, int]:
         """Employees per box, every box listed."""
@@ -248,27 +249,17 @@ class TalentMap:
                 "pools": self.pools(), "people": self.records()}
 
 
-def check_filter(value: str | None, known, name: str) -> str | None:
-    """``value`` when it is one of ``known`` (None passes); RankingError naming ``name``."""
-    if value is None or value == "":
-        return None
-    if value not in known:
-        raise RankingError(name, f"unknown {name} {quoted(value)}")
-    return value
-
-
 def talent_map(context: ServingContext, as_of=None, rules: EligibilityRules = DEFAULT_RULES,
                unit: str | None = None, domain: str | None = None,
                settings: TalentSettings = DEFAULT_SETTINGS) -> TalentMap:
     """The talent map at ``as_of`` (default: the day after the data ends), optionally of one
     unit or one job family. RankingError names the ``as_of``, ``unit`` or ``domain`` at fault."""
     when = resolve_as_of(context, as_of)
-    unit = check_filter(unit, context.unit_ids, "unit")
-    domain = check_filter(domain, set(context.dataset.positions[c.DOMAIN]), "domain")
+    unit = known_or_none("unit", unit, context.unit_ids, "units.csv")
+    domain = known_or_none("domain", domain, set(context.dataset.positions[c.DOMAIN]), "positions.csv")
     view = context.snapshot_columns(when)
     keep = on_the_map(view, context.employee_masks(when, rules), rules)
-    unit_of = context.unit_of_position
-    units = np.array([unit_of.get(p) for p in objects(view, s.CURRENT_POSITION_ID)], dtype=object)
+    units = context.units_of(objects(view, s.CURRENT_POSITION_ID))
     if unit is not None:
         keep &= units == unit
     if domain is not None:
@@ -278,4 +269,4 @@ def talent_map(context: ServingContext, as_of=None, rules: EligibilityRules = DE
     names = context.display_names
     people.insert(1, "display_name", [names.get(str(e), "") for e in people[EMPLOYEE_ID]])
     people.insert(2, c.UNIT_ID, units[rows])
-    return TalentMap(when, rules_label(rules), people, settings, unit, domain)
+    return TalentMap(when, rules_label(rules), people, settings, unit, domain, rows)

@@ -19,10 +19,11 @@ as text.
 """
 
 import csv
+import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,12 +172,19 @@ def csv_cell(value):
     return as_text(value) if isinstance(value, str) else value
 
 
+def csv_bytes(header: Sequence[str], columns: Sequence[str], rows: Iterable[Mapping]) -> bytes:
+    """The rows as CSV with a byte-order mark: the ``header`` line, then each row's
+    ``columns`` as :func:`csv_cell` values (every CSV export of the project)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(row[col]) for col in columns])
+    return out.getvalue().encode(CSV_ENCODING)
+
+
 def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
-    with open(path, "w", encoding=CSV_ENCODING, newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([csv_cell(row[col]) for col in columns])
+    path.write_bytes(csv_bytes(columns, columns, rows))
 
 
 # --- XLSX -----------------------------------------------------------------------------------

@@ -11,16 +11,13 @@ Handlers only translate between HTTP and :func:`serving.due.due_list`; the words
 files are :mod:`serving.due_export`'s, those of the page :data:`WORDS`.
 """
 
-import pathlib
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
-from features import columns as c
 from serving import texts
 from serving.due import REASON_ORDER, DueList, due_list
 from serving.due_export import LIST, MEDIA_TYPES, export_bytes, file_name, reason_lines
@@ -28,11 +25,10 @@ from serving.excluded import count_text
 from serving.limits import MAX_ID_LENGTH
 from serving.requests import Lang
 from serving.security import Caller, caller
-from serving.service import AppState
 from serving.web import labels as L
+from serving.web import pages
+from serving.web.pages import PREFIX, state
 
-PREFIX = "/review"
-HERE = pathlib.Path(__file__).parent
 PAGE = 50                         # entries per page of the list
 UNITS_SHOWN = 10                  # units listed before "every unit" (most due first)
 MAX_OFFSET = 10_000_000
@@ -64,8 +60,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "filter_unit": ("Tampilkan unit ini", "Show this unit"),
 }
 
-templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
-                        trim_blocks=True, lstrip_blocks=True)
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
@@ -74,18 +68,11 @@ def word(key: str, lang: str, **fields) -> str:
 
 
 def render(name: str, lang: str, **values) -> HTMLResponse:
-    html = templates.get_template(name).render(lang=lang, t=lambda key: L.ui(key, lang),
-                                               w=lambda key, **f: word(key, lang, **f), **values)
-    return HTMLResponse(html)
-
-
-def state(request: Request) -> AppState:
-    return request.app.state.mutasi
+    return pages.render(name, lang, words=word, **values)
 
 
 def unit_names(request: Request) -> dict[str, str]:
-    units = state(request).context.dataset.units
-    return dict(zip(units[c.UNIT_ID].astype(str), units[c.NAME].astype(str)))
+    return state(request).context.unit_names
 
 
 def list_view(due: DueList, lang: str) -> dict:

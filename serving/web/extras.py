@@ -13,14 +13,12 @@ Protected like the rest of the page (bearer token when configured); the handlers
 translate between HTTP and the serving functions.
 """
 
-import pathlib
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from features import columns as c
@@ -42,29 +40,20 @@ from serving.ranking import resolve_as_of
 from serving.recorded import ExportFile, plan_export, ranking_export
 from serving.requests import Id, Lang
 from serving.security import Caller, caller
-from serving.service import AppState
 from serving.web import labels as L
+from serving.web import pages
+from serving.web.pages import PREFIX, state
 
-PREFIX = "/review"
-HERE = pathlib.Path(__file__).parent
 Format = Literal["csv", "xlsx"]              # serving.ranking_export.FORMATS
 RankingId = Annotated[int, Path(ge=1, le=MAX_AUDIT_ID, description="The ranking's audit id")]
 Search = Annotated[str, Query(max_length=MAX_QUERY_LENGTH)]
 Version = Annotated[str, Query(max_length=MAX_ID_LENGTH, pattern=r"^[0-9]*$")]
 FAIRNESS_STRINGS = ("loading", "error", "token_prompt")
 
-templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
-                        trim_blocks=True, lstrip_blocks=True)
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
-def render(name: str, lang: str, status: int = 200, **values) -> HTMLResponse:
-    html = templates.get_template(name).render(lang=lang, t=lambda key: L.ui(key, lang), **values)
-    return HTMLResponse(html, status_code=status)
-
-
-def state(request: Request) -> AppState:
-    return request.app.state.mutasi
+render = pages.render
 
 
 # --- the excluded list ----------------------------------------------------------------------

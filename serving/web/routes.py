@@ -17,7 +17,6 @@ the accepted ones fixed.
 """
 
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -25,7 +24,6 @@ import pandas as pd
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from features import columns as c
 from models.store import tracking_uri
@@ -37,27 +35,18 @@ from serving.planning.requests import AuditId, MoveDecisionIn, PagePlanIn, page_
 from serving.planning.service import decide_move, plan_and_record, plan_announcement, replan_and_record, stored_plan
 from serving.requests import DecisionIn, Id, Lang, ReviewRankingIn, review_call
 from serving.security import Caller, caller
-from serving.service import AppState, rank_and_record, record_decision
-from serving.web import due_views, extras, plan_views, talent_views, views
+from serving.service import rank_and_record, record_decision
+from serving.web import due_views, extras, pages, plan_views, talent_views, views
 from serving.web import labels as L
+from serving.web.pages import HERE, PREFIX
 
-HERE = Path(__file__).parent
-PREFIX = "/review"
 SEARCH_LIMIT = 30
 Search = Annotated[str, Query(max_length=MAX_QUERY_LENGTH)]
 
-templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
-                        trim_blocks=True, lstrip_blocks=True)
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
-def render(name: str, lang: str, status: int = 200, headers: dict | None = None, **values) -> HTMLResponse:
-    html = templates.get_template(name).render(lang=lang, t=lambda key: L.ui(key, lang), L=L, **values)
-    return HTMLResponse(html, status_code=status, headers=headers)
-
-
-def state(request: Request) -> AppState:
-    return request.app.state.mutasi
+render, state = pages.render, pages.state
 
 
 def titles(request: Request) -> pd.DataFrame:

@@ -13,13 +13,11 @@ the page. Handlers only translate between HTTP and :mod:`serving.talent` /
 :mod:`serving.succession`; the words are :mod:`serving.talent_words`.
 """
 
-import pathlib
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from features import columns as c
@@ -29,13 +27,12 @@ from serving import texts
 from serving.limits import MAX_ID_LENGTH
 from serving.requests import Id, Lang
 from serving.security import Caller, caller
-from serving.service import AppState
 from serving.succession import SuccessionList, key_post_ids, succession_list
 from serving.talent_api import served_or_none
 from serving.web import labels as L
+from serving.web import pages
+from serving.web.pages import PREFIX, state
 
-PREFIX = "/review"
-HERE = pathlib.Path(__file__).parent
 BOX_LIST_LIMIT = 200              # people listed per box; the rest are counted
 SHADES = 5                        # shading steps of a box by its count (0 = empty)
 Filter = Annotated[str, Query(max_length=MAX_ID_LENGTH)]
@@ -43,19 +40,11 @@ Date = Annotated[str, Query(max_length=40)]
 Box = Annotated[int, Query(ge=1, le=9)]
 JS_KEYS = ("loading", "error", "token_prompt", "token_wrong", "token_forbidden")
 
-templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
-                        trim_blocks=True, lstrip_blocks=True)
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 def render(name: str, lang: str, **values) -> HTMLResponse:
-    html = templates.get_template(name).render(lang=lang, t=lambda key: L.ui(key, lang),
-                                               w=lambda key, **f: w.word(key, lang, **f), **values)
-    return HTMLResponse(html)
-
-
-def state(request: Request) -> AppState:
-    return request.app.state.mutasi
+    return pages.render(name, lang, words=w.word, **values)
 
 
 def shade(count: int, largest: int) -> int:
@@ -110,8 +99,7 @@ def succession_view(doc: SuccessionList, unit_names: dict[str, str], lang: str) 
 
 
 def unit_names(request: Request) -> dict[str, str]:
-    units = state(request).context.dataset.units
-    return dict(zip(units[c.UNIT_ID].astype(str), units[c.NAME].astype(str)))
+    return state(request).context.unit_names
 
 
 def key_posts(request: Request) -> list[dict]:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mutasi.cli import app
-from mutasi.due_cli import write_whole
+from mutasi.common import write_whole
 
 pytestmark = pytest.mark.code
 AS_OF = "2020-01-01"            # e2: assessment 2.9 years past its period; e1: kerja sama 0.5 below p2's standard

@@ -101,3 +101,12 @@ def test_not_toml_at_all_names_the_file_and_line(tmp_path):
     path.write_text('[pack]\nname = "x"\nversion = \n')
     with pytest.raises(PackError, match=rf"^{re.escape(str(path))}: not valid TOML: .*line 3"):
         load_rules(str(path))
+
+
+def test_a_file_too_large_to_be_a_pack_is_refused_before_it_is_read(tmp_path):
+    from features.pack_files import MAX_PACK_BYTES
+
+    big = tmp_path / "besar.toml"
+    big.write_text('[pack]\nname = "besar"\nversion = "1"\n' + "#" * MAX_PACK_BYTES + "\n", encoding="utf-8")
+    with pytest.raises(PackError, match=rf"besar.toml: a rule pack is at most {MAX_PACK_BYTES:,} bytes"):
+        load_rules(str(big))
