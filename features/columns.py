@@ -21,13 +21,15 @@ TRAINING_CATALOG = "training_catalog"
 DISCIPLINE = "discipline"
 PREFERENCES = "preferences"
 STATUS_PERIODS = "status_periods"
+SURVEYS = "surveys"                        # post-move feedback: outcomes and signals, never features
+SERVICE_INDICATORS = "service_indicators"  # per-unit service outcomes (e.g. IKM): never features
 
 TABLES = (
     EMPLOYEES, EXITS, REGIONS, UNITS, POSITIONS, POSITION_COMPETENCIES, ASSIGNMENTS,
     GRADES, EDUCATION, APPRAISALS, COMPETENCY_ASSESSMENTS, TRAININGS, TRAINING_CATALOG,
-    DISCIPLINE, PREFERENCES, STATUS_PERIODS,
+    DISCIPLINE, PREFERENCES, STATUS_PERIODS, SURVEYS, SERVICE_INDICATORS,
 )
-OPTIONAL_TABLES = (EXITS, PREFERENCES, TRAINING_CATALOG, STATUS_PERIODS)
+OPTIONAL_TABLES = (EXITS, PREFERENCES, TRAINING_CATALOG, STATUS_PERIODS, SURVEYS, SERVICE_INDICATORS)
 
 # --- ids ------------------------------------------------------------------------------
 EMPLOYEE_ID = "employee_id"
@@ -93,6 +95,16 @@ STATED_DATE = "stated_date"
 PREFERRED_DOMAIN = "preferred_domain"
 WILLING_TO_RELOCATE = "willing_to_relocate"
 KIND = "kind"                          # status_periods: tugas_belajar, ikatan_dinas, cltn, ...
+SURVEY_DATE = "survey_date"
+SATISFACTION = "satisfaction"          # surveys: 1 (very unhappy) .. 5 (very satisfied)
+WANTS_TO_STAY = "wants_to_stay"        # surveys: optional bool
+COMMENT = "comment"                    # surveys: optional free text, never a feature
+INDICATOR = "indicator"                # service_indicators: open code, e.g. ikm
+VALUE = "value"
+HIGHER_IS_BETTER = "higher_is_better"
+
+# columns of these tables are never model features (outcomes and signals only)
+OUTCOME_TABLES = (SURVEYS, SERVICE_INDICATORS)
 
 # --- protected attributes (contract section 2): never model features --------------------
 PROTECTED_COLUMNS = (GENDER, BIRTH_DATE, HOME_REGION_ID)

@@ -52,6 +52,8 @@ class Dataset:
     discipline: pd.DataFrame
     preferences: pd.DataFrame
     status_periods: pd.DataFrame
+    surveys: pd.DataFrame
+    service_indicators: pd.DataFrame
     source: str = ""
     catalog_is_default: bool = False
 

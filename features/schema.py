@@ -163,6 +163,15 @@ SPECS: dict[str, TableSpec] = {
             _id(c.EMPLOYEE_ID), _date(c.START_DATE), _code(c.KIND, v.STATUS_KINDS),
             _date(c.END_DATE, optional=True),
         ), references=(_EMPLOYEE_FK,), intervals=((c.START_DATE, c.END_DATE),), required=False),
+        TableSpec(c.SURVEYS, (c.EMPLOYEE_ID, c.SURVEY_DATE), (
+            _id(c.EMPLOYEE_ID), _date(c.SURVEY_DATE),
+            ColumnSpec(c.SATISFACTION, Kind.INT, low=v.MIN_SATISFACTION, high=v.MAX_SATISFACTION),
+            ColumnSpec(c.WANTS_TO_STAY, Kind.BOOL, optional=True), ColumnSpec(c.COMMENT, Kind.TEXT, optional=True),
+        ), references=(_EMPLOYEE_FK,), required=False),
+        TableSpec(c.SERVICE_INDICATORS, (c.UNIT_ID, c.PERIOD_END, c.INDICATOR), (
+            _id(c.UNIT_ID), _date(c.PERIOD_END), _open(c.INDICATOR), ColumnSpec(c.VALUE, Kind.FLOAT),
+            ColumnSpec(c.HIGHER_IS_BETTER, Kind.BOOL),
+        ), references=(_fk(c.UNIT_ID, c.UNITS),), required=False),
     )
 }
 

@@ -52,6 +52,8 @@ MIN_LEVEL, MAX_LEVEL = 1.0, 5.0                 # competency levels (required an
 SANCTION_LEVELS = ("ringan", "sedang", "berat")
 # status_periods.kind: study leave, a service bond, leave outside state pay, suspension
 STATUS_KINDS = ("tugas_belajar", "ikatan_dinas", "cltn", "pemberhentian_sementara")
+# surveys.satisfaction: 1 (very unhappy) .. 5 (very satisfied)
+MIN_SATISFACTION, MAX_SATISFACTION = 1, 5
 SERIOUS_SANCTION_LEVELS = ("sedang", "berat")
 
 MANAGERIAL_COMPETENCIES = tuple(f"m.0{i}" for i in range(1, 9))

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from models.fair import OFF, FairRanking
+from models.followup import FOLLOWUP_DIR, FollowupModel
 from models.spec import FeatureSpec
 
 POOLED_UPLIFT = "*"             # uplift key of the estimate pooled over all competencies
@@ -47,6 +48,7 @@ class RankerBundle:
     uplift: dict[str, float] = field(default_factory=dict)   # level gained per training, by code
     metadata: dict = field(default_factory=dict)
     fair: FairRanking = OFF                     # how its top lists are served (and audited)
+    followup: FollowupModel | None = None       # the post-transfer risk model (None: trained before it)
 
     def uplift_for(self, code: str) -> float:
         """Level gained per training developing ``code`` (the pooled estimate if unknown)."""
@@ -94,6 +96,8 @@ class RankerBundle:
         (path / "uplift.json").write_text(json.dumps(self.uplift, indent=1, sort_keys=True))
         (path / "metadata.json").write_text(json.dumps(self.metadata, indent=1, default=str))
         (path / FAIR_FILE).write_text(json.dumps(self.fair.to_dict(), indent=1))
+        if self.followup is not None:
+            self.followup.save(path / FOLLOWUP_DIR)
         return path
 
     @classmethod
@@ -114,4 +118,5 @@ class RankerBundle:
             # a bundle saved before fair top lists existed serves the plain order
             fair=FairRanking.from_dict(json.loads((path / FAIR_FILE).read_text())) if (path / FAIR_FILE).exists()
             else OFF,
+            followup=FollowupModel.load_if_present(path),
         )

@@ -24,7 +24,9 @@ from mutasi.common import (
 )
 from mutasi.data_cli import build_table, positions, validate
 from mutasi.due_cli import due_cmd
+from mutasi.followup_cli import follow_up_cmd
 from mutasi.inspect_cli import audit, audit_log, list_models, promote
+from mutasi.monitor_cli import monitor_cmd
 from mutasi.plan_cli import plan_cmd
 from mutasi.policies_cli import evaluate_policies
 from mutasi.ranking_cli import rank_cmd, rank_many
@@ -316,11 +318,13 @@ app.command("rank")(rank_cmd)
 app.command("rank-many")(rank_many)
 app.command("plan")(plan_cmd)
 app.command("due")(due_cmd)
+app.command("follow-up")(follow_up_cmd)
 app.command("talent")(talent_cmd)
 app.command("succession")(succession_cmd)
 app.command()(serve)
 app.command("audit-log")(audit_log)
 app.command("evaluate-policies")(evaluate_policies)
+app.command("monitor")(monitor_cmd)
 app.add_typer(rules_app, name="rules")
 app.command()(demo)
 

@@ -24,6 +24,7 @@ from serving.batch_rankings import BatchAnswer, BatchRequest, rank_many
 from serving.champion import ChampionCache, NoChampionError
 from serving.context import ServingContext
 from serving.due import HTTP_PAGE, MAX_HTTP_PAGE, MAX_PAGE, DueList, DueReason, due_list
+from serving.followup import HTTP_PAGE_SIZE, MAX_ENTRIES, MAX_HTTP_PAGE_SIZE, EarlyWarning, FollowUp, follow_up
 from serving.memory import freeze_serving
 from serving.middleware import BodyLimit, ErrorGuard, LoopbackHostOnly, SecurityHeaders
 from serving.planning.announce import Announcement
@@ -118,6 +119,20 @@ def due(request: Request, as_of: IsoDate | None = None, unit: Id | None = None, 
     app_state = state(request)
     return JSONResponse(due_list(app_state.context, as_of, app_state.rules, unit, reason, offset, limit,
                                  lang).to_document())
+
+
+@router.get("/follow-up", responses=answers(FollowUp, *GUARDED, 422, 503))
+def follow_up_list(request: Request, as_of: IsoDate | None = None, unit: Id | None = None,
+                   warning: EarlyWarning | None = None,
+                   offset: Annotated[int, Query(ge=0, le=MAX_ENTRIES)] = 0,
+                   limit: Annotated[int, Query(ge=1, le=MAX_HTTP_PAGE_SIZE)] = HTTP_PAGE_SIZE, lang: Lang = "id",
+                   _who: Caller = Depends(caller)) -> JSONResponse:
+    """Everyone transferred in the last 24 months: the risk at the decision and now (the
+    champion's post-transfer model), reasons, early warnings and onboarding plans, highest
+    risk first; counts per warning and per unit (``unit`` and ``warning`` narrow it)."""
+    app_state = state(request)
+    return JSONResponse(follow_up(app_state.context, app_state.champion.get().bundle, as_of, unit=unit,
+                                  warning=warning, offset=offset, limit=limit, lang=lang).to_document())
 
 
 @router.get("/talent", responses=answers(TalentPage, *GUARDED, 422))

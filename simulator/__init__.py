@@ -13,6 +13,7 @@ user names the file (``mutasi train --oracle PATH``).
 from simulator.outcomes import OutcomeParams
 from simulator.simulation import Latent, Simulation, simulate
 from simulator.status import StatusSettings
+from simulator.surveys import SurveySettings
 from simulator.writer import write_simulation
 
-__all__ = ["OutcomeParams", "Latent", "Simulation", "StatusSettings", "simulate", "write_simulation"]
+__all__ = ["OutcomeParams", "Latent", "Simulation", "StatusSettings", "SurveySettings", "simulate", "write_simulation"]

@@ -8,6 +8,7 @@ from simulator.catalog import Catalog
 from simulator.outcomes import OutcomeParams
 from simulator.state import Recorder, State
 from simulator.status import StatusSettings
+from simulator.surveys import SurveySettings
 from simulator.world import World
 
 
@@ -36,6 +37,7 @@ class SimConfig:
     selection_bias: float = 1.0        # weight of managers' systematic preferences vs chance (0 = random)
     status: StatusSettings = field(default_factory=StatusSettings)   # study leave, bonds, CLTN, suspension
     required_fields_share: float = 1.0  # of the posts with a field prerequisite, those that name it
+    surveys: SurveySettings = field(default_factory=SurveySettings)  # post-move surveys (outcomes, never features)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from simulator.outcomes import OutcomeParams
 from simulator.state import Recorder, State
 from simulator.status import StatusSettings
 from simulator.structure import build_world
+from simulator.surveys import SurveySettings
 from simulator.tables import build_tables, employee_ids, transfers_truth
 from simulator.world import World
 
@@ -48,7 +49,7 @@ class Simulation:
 def simulate(n_employees: int, seed: int, start_year: int = 2013, end_year: int = 2025,
              n_vacancies: int = 40, params: OutcomeParams | None = None,
              selection_bias: float = 1.0, status: StatusSettings | None = None,
-             required_fields_share: float = 1.0) -> Simulation:
+             required_fields_share: float = 1.0, surveys: SurveySettings | None = None) -> Simulation:
     """Simulate a provincial government of about ``n_employees`` active staff from
     1 January ``start_year`` to 31 December ``end_year``; deterministic for a seed.
 
@@ -56,8 +57,9 @@ def simulate(n_employees: int, seed: int, start_year: int = 2013, end_year: int 
     preferences rather than chance: 0 random among fitting candidates, 1 the default.
     ``status`` sets the rates of study leave, service bonds, CLTN and suspension
     (:mod:`simulator.status`); ``required_fields_share`` the share of posts with an education
-    prerequisite that name it (:mod:`simulator.required_fields`). Neither changes any other
-    table."""
+    prerequisite that name it (:mod:`simulator.required_fields`); ``surveys`` when post-move
+    surveys are sent and how they are answered (:mod:`simulator.surveys`). None of them
+    changes any other table."""
     if n_employees < 50:
         raise ValueError("n_employees must be at least 50")
     if end_year < start_year + 2:
@@ -68,7 +70,8 @@ def simulate(n_employees: int, seed: int, start_year: int = 2013, end_year: int 
         raise ValueError(f"required_fields_share must be between 0 and 1, not {required_fields_share!r}")
     config = SimConfig(n_employees=n_employees, seed=seed, start_year=start_year, end_year=end_year,
                        n_vacancies=n_vacancies, selection_bias=float(selection_bias),
-                       status=status or StatusSettings(), required_fields_share=float(required_fields_share))
+                       status=status or StatusSettings(), required_fields_share=float(required_fields_share),
+                       surveys=surveys or SurveySettings())
     params = params or OutcomeParams()
     rng = np.random.default_rng(seed)
     world = build_world(n_employees, rng)

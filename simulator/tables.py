@@ -17,6 +17,8 @@ from simulator.moves import TRUTH
 from simulator.names import display_names
 from simulator.required_fields import required_fields
 from simulator.status import People, draw_status_periods
+from simulator.survey_moves import moves_of
+from simulator.surveys import draw_surveys, unique_days
 
 GRADE_CODE = np.array([None, *v.GRADES], dtype=object)     # index = grade rank
 EXIT_CODE = np.array(v.EXIT_REASONS, dtype=object)
@@ -85,7 +87,8 @@ def build_tables(sim: Sim) -> dict[str, pd.DataFrame]:
     tables[c.COMPETENCY_ASSESSMENTS] = assessments(sim, eid)
     tables[c.TRAININGS] = trainings(sim, eid)
     tables[c.STATUS_PERIODS] = status_periods(sim, eid)
-    return {name: tables[name] for name in c.TABLES}
+    tables[c.SURVEYS] = surveys(sim, eid)
+    return {name: tables[name] for name in c.TABLES if name in tables}
 
 
 def status_periods(sim: Sim, eid: np.ndarray) -> pd.DataFrame:
@@ -96,6 +99,16 @@ def status_periods(sim: Sim, eid: np.ndarray) -> pd.DataFrame:
                                   sim.config.start_year, end)
     return frame(c.STATUS_PERIODS, {c.EMPLOYEE_ID: eid[periods.employee], c.START_DATE: dates(periods.start),
                                     c.KIND: periods.kind, c.END_DATE: dates(periods.end)})
+
+
+def surveys(sim: Sim, eid: np.ndarray) -> pd.DataFrame:
+    """Post-move surveys (:mod:`simulator.surveys`: their own stream, reading the history only)."""
+    answers = draw_surveys(sim.config.seed, moves_of(sim), sim.config.surveys, d.day(sim.config.end_year, 12, 31))
+    keep = unique_days(answers)
+    return frame(c.SURVEYS, {c.EMPLOYEE_ID: eid[answers.employee[keep]], c.SURVEY_DATE: dates(answers.day[keep]),
+                             c.SATISFACTION: answers.satisfaction[keep],
+                             c.WANTS_TO_STAY: pd.array(answers.wants_to_stay[keep], dtype="boolean"),
+                             c.COMMENT: answers.comment[keep]})
 
 
 def history_of(sim: Sim) -> People:

@@ -9,7 +9,10 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
-from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.metrics import roc_auc_score
+
+# one implementation of the calibration figures, shared with serving's monitoring
+from models.reliability import brier, calibration_table, expected_calibration_error  # noqa: F401
 
 
 def mae(y: np.ndarray, pred: np.ndarray) -> float:
@@ -71,26 +74,6 @@ def gap_share(model_ndcg: float, random_ndcg: float, oracle_ndcg: float = 1.0) -
 
 def roc_auc(y: np.ndarray, p: np.ndarray) -> float:
     return float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else float("nan")
-
-
-def brier(y: np.ndarray, p: np.ndarray) -> float:
-    return float(brier_score_loss(y, np.clip(p, 0, 1)))
-
-
-def calibration_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFrame:
-    """Equal-width bins of predicted probability: count, mean prediction, observed rate."""
-    y, p = np.asarray(y, dtype="float64"), np.clip(np.asarray(p, dtype="float64"), 0, 1)
-    idx = np.minimum((p * bins).astype(int), bins - 1)
-    frame = pd.DataFrame({"bin": idx, "p": p, "y": y})
-    table = frame.groupby("bin").agg(count=("y", "size"), predicted=("p", "mean"), observed=("y", "mean"))
-    return table.reset_index()
-
-
-def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
-    """ECE: bin-size-weighted mean |observed rate − mean prediction| over equal-width bins."""
-    table = calibration_table(y, p, bins)
-    weights = table["count"] / table["count"].sum()
-    return float((weights * (table["observed"] - table["predicted"]).abs()).sum())
 
 
 def effective_sample_size(weights: np.ndarray) -> float:

@@ -29,6 +29,8 @@ from training.card import with_tradeoff
 from training.correction import Correction, Selection, fit_selection
 from training.fairness import AuditReport, FairnessSettings, run_audit
 from training.fit import FitSettings, fit_booster, fit_calibration
+from training.followup import TARGET as FOLLOWUP_TARGET
+from training.followup import evaluate_followup, fit_followup, followup_line
 from training.results import Evaluated, Fitted, TrainedRun, TrainResult
 from training.split import TemporalSplit, temporal_split
 from training.tracking import data_fingerprint, git_commit
@@ -103,7 +105,11 @@ def fit_ranker(dataset: Dataset, table: pd.DataFrame, settings: FitSettings = Fi
     y_perf, y_risk = table[PERFORMANCE].to_numpy(), table[FAILURE].to_numpy()
     linear = LinearBaseline.fit(spec, table.iloc[perf_split.train], y_perf[perf_split.train],
                                 table.iloc[risk_split.train], y_risk[risk_split.train], settings.seed)
-    return Fitted(bundle, linear, perf_split, risk_split, uncorrected=uncorrected, selection=selection)
+    followup = fit_followup(dataset, table, risk_split, settings)      # the post-transfer model, same test events
+    (progress or (lambda _m: None))(followup.line())
+    bundle = replace(bundle, followup=followup.model, metadata={**bundle.metadata, **followup.summary()})
+    return Fitted(bundle, linear, perf_split, risk_split, uncorrected=uncorrected, selection=selection,
+                  followup=followup)
 
 
 def evaluate_ranker(fitted: Fitted, dataset: Dataset, table: pd.DataFrame,
@@ -117,6 +123,8 @@ def evaluate_ranker(fitted: Fitted, dataset: Dataset, table: pd.DataFrame,
         progress(f"oracle: {oracle[c.POSITION_ID].nunique()} held-out vacancies, {len(oracle):,} candidates")
         cands = ev.oracle_candidates(dataset, prepare_sources(dataset), oracle)
         frames.append(ev.oracle_metrics(fitted.bundle, fitted.linear, cands, extra))
+    if fitted.followup is not None:      # the watchlist against the at-decision risk, same test rows
+        frames.append(evaluate_followup(fitted.followup, fitted.bundle))
     promotion = ev.promotion_metrics(fitted.bundle, table, fitted.perf_split, fitted.risk_split)
     return Evaluated(pd.concat(frames, ignore_index=True), calibration, promotion)
 
@@ -211,6 +219,9 @@ def summary_lines(evaluation: pd.DataFrame) -> list[str]:
     """Readable lines of the main figures."""
     lines = []
     for row in evaluation.to_dict("records"):
+        if row["target"] == FOLLOWUP_TARGET:
+            lines.append(followup_line(row))
+            continue
         keys = [k for k in ("mae", "spearman", "ndcg@10", "gap_share", "roc_auc", "brier", "ece")
                 if k in row and pd.notna(row[k])]
         figures = ", ".join(f"{k} {row[k]:.3f}" for k in keys)

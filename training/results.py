@@ -18,6 +18,7 @@ from training.card import model_card, tradeoff_markdown
 from training.correction import Selection
 from training.fairness import AuditReport
 from training.fit import FitSettings
+from training.followup import FollowupFit
 from training.registry import Comparison, Decision
 from training.split import TemporalSplit
 
@@ -32,6 +33,7 @@ class Fitted:
     risk_split: TemporalSplit
     uncorrected: RankerBundle | None = None      # the plain fit, when a selection correction was applied
     selection: Selection | None = None           # the selection model, its weights and report
+    followup: FollowupFit | None = None          # the post-transfer model's rows, split and fit
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from serving.planning.service import decide_move, plan_and_record, plan_announce
 from serving.requests import DecisionIn, Id, Lang, ReviewRankingIn, review_call
 from serving.security import Caller, caller
 from serving.service import rank_and_record, record_decision
-from serving.web import due_views, extras, pages, plan_views, talent_views, views
+from serving.web import due_views, extras, followup_views, pages, plan_views, talent_views, views
 from serving.web import labels as L
 from serving.web.pages import HERE, PREFIX
 
@@ -189,4 +189,5 @@ def mount_review(app: FastAPI) -> None:
     app.include_router(extras.router)          # excluded list, exports, fairness page
     app.include_router(talent_views.router)    # talent map (9-box) and succession
     app.include_router(due_views.router)       # who is due to move (rotation)
+    app.include_router(followup_views.router)  # follow-up after transfers (watchlist)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="review-static")

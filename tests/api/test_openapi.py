@@ -24,6 +24,7 @@ EXPECTED = {
     ("post", "/v1/plans/{audit_id}/decisions"): {400, 401, 404, 413, 422},
     ("get", "/v1/plans/{audit_id}/announcement"): {401, 404, 422},
     ("get", "/v1/due"): {401, 422},
+    ("get", "/v1/follow-up"): {401, 422, 503},
     ("get", "/v1/talent"): {401, 422},
     ("get", "/v1/succession/{position_id}"): {401, 404, 422},
     ("post", "/v1/plans/{audit_id}/replan"): {401, 404, 422, 503},
