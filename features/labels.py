@@ -39,30 +39,12 @@ def _within(dates: pd.Series, t: pd.Series) -> pd.Series:
     return (dates >= t) & (dates <= t + pd.Timedelta(days=RISK_WINDOW_DAYS))
 
 
-def _any_per_event(events: pd.DataFrame, table: pd.DataFrame, date_col: str) -> pd.Series:
-    """Whether any row of ``table`` (per employee) is dated within the event's window."""
-    joined = events[[EVENT_ID, c.EMPLOYEE_ID, AS_OF]].merge(table[[c.EMPLOYEE_ID, date_col]], on=c.EMPLOYEE_ID)
-    hit = set(joined.loc[_within(joined[date_col], joined[AS_OF]), EVENT_ID])
-    return events[EVENT_ID].isin(hit)
-
-
 def failure_label(events: pd.DataFrame, dataset: Dataset) -> pd.Series:
     """1 when, within 730 days after t, the employee leaves the post by demosi or own request,
     exits (resigned, dismissed), gets a sedang/berat sanction, or scores ≤ 3 in an appraisal
-    of that window; 0 when none happened and the window ended by the dataset's end; NaN else."""
-    t = events[AS_OF]
-    left_badly = events[NEXT_MOVE_TYPE].isin(v.FAILURE_MOVES) & _within(events[NEXT_START], t)
-    exits = dataset.exits[dataset.exits[c.REASON].isin(v.FAILURE_EXIT_REASONS)]
-    serious = dataset.discipline[dataset.discipline[c.LEVEL].isin(v.SERIOUS_SANCTION_LEVELS)]
-    app = dataset.appraisals
-    low = app[app[c.RATING].map(v.RATING_SCORE) <= LOW_SCORE]
-    joined = events[[EVENT_ID, c.EMPLOYEE_ID, AS_OF]].merge(
-        low[[c.EMPLOYEE_ID, c.PERIOD_START, c.PERIOD_END]], on=c.EMPLOYEE_ID)
-    in_window = (joined[c.PERIOD_START] >= joined[AS_OF]) & (
-        joined[c.PERIOD_END] <= joined[AS_OF] + pd.Timedelta(days=RISK_WINDOW_DAYS))
-    low_score = events[EVENT_ID].isin(set(joined.loc[in_window, EVENT_ID]))
-    failed = (left_badly | _any_per_event(events, exits, c.EXIT_DATE)
-              | _any_per_event(events, serious, c.START_DATE) | low_score)
+    of that window (:func:`failure_known_date` finds the first of these); 0 when none
+    happened and the window ended by the dataset's end; NaN else."""
+    failed = failure_known_date(events, dataset).notna()
     observed = followed_up(events, dataset)
     label = np.where(failed, 1.0, np.where(observed, 0.0, np.nan))
     return pd.Series(label, index=events.index, dtype="float64")

@@ -273,7 +273,9 @@ def demo(out_dir: Annotated[Path | None, typer.Option(
               f"{base_url('127.0.0.1', 8000)}/review and rank {escape(position)}", highlight=False, soft_wrap=True)
     err.print(f"[bold]also:[/bold] {escape(program())} due --data {escape(str(out_dir))} (who is due to move), "
               f"{escape(program())} talent --data {escape(str(out_dir))} (the 9-box talent map), "
-              f"{escape(program())} rules list (rule packs); pages /review/due and /review/talent",
+              f"{escape(program())} follow-up --data {escape(str(out_dir))} (after a transfer), "
+              f"{escape(program())} monitor --data {escape(str(out_dir))} (drift and calibration), "
+              f"{escape(program())} rules list (rule packs); pages /review/due, /review/talent and /review/follow-up",
               highlight=False, soft_wrap=True)
 
 

@@ -7,13 +7,12 @@ would take for a formula stay text, through the plan export's own cell helpers.
 """
 
 import io
-from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
 
 from serving import texts
 from serving.due import DueEntry, DueList, DueReason
-from serving.planning.export import JOIN, csv_bytes, table_sheet
+from serving.planning.export import JOIN, column_headers, table_sheet, worded_csv
 
 CSV, XLSX = "csv", "xlsx"
 FORMATS = (CSV, XLSX)
@@ -142,14 +141,6 @@ def count_rows(due: DueList) -> list[dict]:
              **{str(code): u.by_reason.get(code, 0) for code in DueReason}} for u in due.units]
 
 
-def headers(columns: Mapping[str, tuple[str, str]], lang: str) -> list[str]:
-    return [texts.pick(words, lang) for words in columns.values()]
-
-
-def table_csv(columns: Mapping[str, tuple[str, str]], rows: Sequence[Mapping], lang: str = "id") -> bytes:
-    return csv_bytes(headers(columns, lang), list(columns), rows)
-
-
 def due_xlsx(due: DueList, lang: str = "id") -> bytes:
     """Two sheets: the list, and the per-unit counts; a caption (date and rules) printed on each page."""
     book = Workbook()
@@ -158,7 +149,7 @@ def due_xlsx(due: DueList, lang: str = "id") -> bytes:
             (book.active, book.create_sheet()),
             ((LIST, COLUMNS, list_rows(due, lang)), (UNITS, COUNT_COLUMNS, count_rows(due)))):
         sheet.title = texts.pick(SHEET_TITLES[part], lang)
-        table_sheet(sheet, tuple(columns), headers(columns, lang), rows, NUMBER_FORMATS, WRAPPED)
+        table_sheet(sheet, tuple(columns), column_headers(columns, lang), rows, NUMBER_FORMATS, WRAPPED)
         sheet.auto_filter.ref = sheet.dimensions
         sheet.oddHeader.center.text = caption.replace("&", "&&")
     out = io.BytesIO()
@@ -173,9 +164,9 @@ def export_bytes(due: DueList, fmt: str, part: str = LIST, lang: str = "id") -> 
     if fmt != CSV:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if part == LIST:
-        return table_csv(COLUMNS, list_rows(due, lang), lang)
+        return worded_csv(COLUMNS, list_rows(due, lang), lang)
     if part == UNITS:
-        return table_csv(COUNT_COLUMNS, count_rows(due), lang)
+        return worded_csv(COUNT_COLUMNS, count_rows(due), lang)
     raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
 
 

@@ -8,7 +8,6 @@ would take for a formula stay text, through the plan export's own cell helpers.
 """
 
 import io
-from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
 
@@ -16,7 +15,7 @@ from features.vocab import MAX_SATISFACTION
 from serving import texts
 from serving.followup import EarlyWarning, FollowEntry, FollowUp, RiskReason
 from serving.followup_words import percent, warning_text
-from serving.planning.export import JOIN, csv_bytes, table_sheet
+from serving.planning.export import JOIN, column_headers, table_sheet, worded_csv
 
 CSV, XLSX = "csv", "xlsx"
 FORMATS = (CSV, XLSX)
@@ -189,14 +188,6 @@ def check_in_rows(follow: FollowUp, lang: str = "id") -> list[dict]:
             for e in follow.entries if e.plan is not None for k, day in enumerate(e.plan.check_ins, start=1)]
 
 
-def headers(columns: Mapping[str, tuple[str, str]], lang: str) -> list[str]:
-    return [texts.pick(words, lang) for words in columns.values()]
-
-
-def table_csv(columns: Mapping[str, tuple[str, str]], rows: Sequence[Mapping], lang: str = "id") -> bytes:
-    return csv_bytes(headers(columns, lang), list(columns), rows)
-
-
 def follow_xlsx(follow: FollowUp, lang: str = "id") -> bytes:
     """Three sheets (watchlist, trainings, check-ins); the date and window printed on each page."""
     book = Workbook()
@@ -205,7 +196,7 @@ def follow_xlsx(follow: FollowUp, lang: str = "id") -> bytes:
              (CHECK_INS, CHECK_IN_COLUMNS, check_in_rows(follow, lang)))
     for sheet, (part, columns, rows) in zip((book.active, book.create_sheet(), book.create_sheet()), parts):
         sheet.title = texts.pick(SHEET_TITLES[part], lang)
-        table_sheet(sheet, tuple(columns), headers(columns, lang), rows, NUMBER_FORMATS, WRAPPED)
+        table_sheet(sheet, tuple(columns), column_headers(columns, lang), rows, NUMBER_FORMATS, WRAPPED)
         sheet.auto_filter.ref = sheet.dimensions
         sheet.oddHeader.center.text = caption
     out = io.BytesIO()
@@ -219,7 +210,7 @@ def export_bytes(follow: FollowUp, fmt: str, lang: str = "id") -> bytes:
         return follow_xlsx(follow, lang)
     if fmt != CSV:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    return table_csv(COLUMNS, watch_rows(follow, lang), lang)
+    return worded_csv(COLUMNS, watch_rows(follow, lang), lang)
 
 
 def file_name(follow: FollowUp, fmt: str, lang: str = "id") -> str:

@@ -36,6 +36,7 @@ from serving.context import ServingContext
 from serving.planning import words as w
 from serving.planning.document import Plan
 from serving.planning.html import render
+from serving.texts import pick
 
 PLAN_CSV, UNFILLED_CSV, PLAN_XLSX, PLAN_HTML = "plan.csv", "unfilled.csv", "plan.xlsx", "plan.html"
 FILES = (PLAN_CSV, UNFILLED_CSV, PLAN_XLSX, PLAN_HTML)
@@ -181,6 +182,16 @@ def csv_bytes(header: Sequence[str], columns: Sequence[str], rows: Iterable[Mapp
     for row in rows:
         writer.writerow([csv_cell(row[col]) for col in columns])
     return out.getvalue().encode(CSV_ENCODING)
+
+
+def column_headers(columns: Mapping[str, tuple[str, str]], lang: str) -> list[str]:
+    """The header words of ``columns`` (name -> (Indonesian, English)) in ``lang``."""
+    return [pick(words, lang) for words in columns.values()]
+
+
+def worded_csv(columns: Mapping[str, tuple[str, str]], rows: Sequence[Mapping], lang: str = "id") -> bytes:
+    """:func:`csv_bytes` of ``rows`` under the words of ``columns`` in ``lang``."""
+    return csv_bytes(column_headers(columns, lang), list(columns), rows)
 
 
 def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:

@@ -11,10 +11,10 @@ Handlers only translate between HTTP and :func:`serving.due.due_list`; the words
 files are :mod:`serving.due_export`'s, those of the page :data:`WORDS`.
 """
 
-from typing import Annotated, Literal
+from typing import Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -22,22 +22,13 @@ from serving import texts
 from serving.due import REASON_ORDER, DueList, due_list
 from serving.due_export import LIST, MEDIA_TYPES, export_bytes, file_name, reason_lines
 from serving.excluded import count_text
-from serving.limits import MAX_ID_LENGTH
 from serving.requests import Lang
 from serving.security import Caller, caller
 from serving.web import labels as L
 from serving.web import pages
-from serving.web.pages import PREFIX, state
+from serving.web.pages import JS_KEYS, PAGE, PREFIX, UNITS_SHOWN, Date, Filter, Format, Offset, state
 
-PAGE = 50                         # entries per page of the list
-UNITS_SHOWN = 10                  # units listed before "every unit" (most due first)
-MAX_OFFSET = 10_000_000
-Filter = Annotated[str, Query(max_length=MAX_ID_LENGTH)]
-Date = Annotated[str, Query(max_length=40)]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
-Format = Literal["csv", "xlsx"]
 Part = Literal["list", "units"]
-JS_KEYS = ("loading", "error", "token_prompt", "token_wrong", "token_forbidden")
 
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("Jatuh tempo mutasi", "Due to move"),

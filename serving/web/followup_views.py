@@ -12,10 +12,9 @@ page. Handlers only translate between HTTP and :func:`serving.followup.follow_up
 words of the files are :mod:`serving.followup_export`'s, those of the page :data:`WORDS`.
 """
 
-from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -32,21 +31,11 @@ from serving.followup_export import (
     warning_line,
 )
 from serving.followup_words import notice_text, percent, warning_text
-from serving.limits import MAX_ID_LENGTH
 from serving.requests import Lang
 from serving.security import Caller, caller
 from serving.web import labels as L
 from serving.web import pages
-from serving.web.pages import PREFIX, state
-
-PAGE = 50                         # entries per page of the list
-UNITS_SHOWN = 10                  # units listed before "every unit" (most warned first)
-MAX_OFFSET = 10_000_000
-Filter = Annotated[str, Query(max_length=MAX_ID_LENGTH)]
-Date = Annotated[str, Query(max_length=40)]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
-Format = Literal["csv", "xlsx"]
-JS_KEYS = ("loading", "error", "token_prompt", "token_wrong", "token_forbidden")
+from serving.web.pages import JS_KEYS, PAGE, PREFIX, UNITS_SHOWN, Date, Filter, Format, Offset, state
 
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("Tindak lanjut mutasi", "Follow-up after transfers"),

@@ -4,16 +4,28 @@ page with words of its own, ``w``."""
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated, Literal
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from serving.limits import MAX_ID_LENGTH
 from serving.service import AppState
 from serving.web import labels as L
 
 HERE = Path(__file__).parent
 PREFIX = "/review"
+# query parameters and sizes of the list pages (due, follow-up, talent)
+PAGE = 50                         # entries per page of a list
+UNITS_SHOWN = 10                  # units listed before "every unit"
+MAX_OFFSET = 10_000_000
+Filter = Annotated[str, Query(max_length=MAX_ID_LENGTH)]
+Date = Annotated[str, Query(max_length=40)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+Format = Literal["csv", "xlsx"]
+JS_KEYS = ("loading", "error", "token_prompt", "token_wrong", "token_forbidden")   # UI words the scripts need
+
 templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                         trim_blocks=True, lstrip_blocks=True)
 

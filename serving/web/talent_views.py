@@ -24,21 +24,17 @@ from features import columns as c
 from serving import talent as t
 from serving import talent_words as w
 from serving import texts
-from serving.limits import MAX_ID_LENGTH
 from serving.requests import Id, Lang
 from serving.security import Caller, caller
 from serving.succession import SuccessionList, key_post_ids, succession_list
 from serving.talent_api import served_or_none
 from serving.web import labels as L
 from serving.web import pages
-from serving.web.pages import PREFIX, state
+from serving.web.pages import JS_KEYS, PREFIX, Date, Filter, state
 
 BOX_LIST_LIMIT = 200              # people listed per box; the rest are counted
 SHADES = 5                        # shading steps of a box by its count (0 = empty)
-Filter = Annotated[str, Query(max_length=MAX_ID_LENGTH)]
-Date = Annotated[str, Query(max_length=40)]
 Box = Annotated[int, Query(ge=1, le=9)]
-JS_KEYS = ("loading", "error", "token_prompt", "token_wrong", "token_forbidden")
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 

@@ -39,7 +39,7 @@ def test_the_shell_has_filters_and_every_page_links_to_it(client):
     assert page.status_code == 200
     assert 'id="due-filter"' in page.text and '<option value="u2" selected>' in page.text
     assert '<option value="never_assessed" selected>never assessed</option>' in page.text
-    assert 'value="2021-02-03"' in page.text and "/static/due.js" in page.text and 'id="to-due"' not in page.text
+    assert 'value="2021-02-03"' in page.text and "/static/list_page.js" in page.text and 'id="to-due"' not in page.text
     odd = client.get("/review/due?unit=nowhere&reason=lazy&as_of=soon&lang=xx")
     assert odd.status_code == 200 and 'selected>' not in odd.text.split('id="due-unit"')[1].split("</select>")[0]
     for other in ("/review", "/review/plans", "/review/fairness", "/review/talent"):

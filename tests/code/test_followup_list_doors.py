@@ -63,7 +63,7 @@ def test_the_shell_has_filters_and_every_page_links_to_it(client, whole):
     assert page.status_code == 200 and 'id="fu-filter"' in page.text
     assert f'<option value="{unit}" selected>' in page.text and 'value="2025-02-03"' in page.text
     assert '<option value="risk_rose" selected>Risk rose since the decision</option>' in page.text
-    assert "/static/followup.js" in page.text and 'id="to-follow-up"' not in page.text
+    assert "/static/list_page.js" in page.text and 'id="to-follow-up"' not in page.text
     odd = client.get("/review/follow-up?unit=nowhere&warning=sad&as_of=soon&lang=xx")
     assert odd.status_code == 200 and " selected>" not in odd.text.split('id="fu-unit"')[1].split("</select>")[0]
     for other in ("/review", "/review/due", "/review/talent"):

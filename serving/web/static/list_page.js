@@ -1,30 +1,37 @@
-// mutasi due page: who is due to move at a date (filters: unit, reason), the per-unit
-// counts and the list a page at a time, and its files (CSV, XLSX) downloaded with the
-// caller's token. Fragments arrive as server-rendered, escaped HTML. No library, no build step.
+// A filtered list page (who is due, the follow-up after a transfer): the list a page at a
+// time as server-rendered, escaped HTML fragments, the filters kept in the address, and its
+// files (CSV, XLSX) downloaded with the caller's token. The page's <main> says what to ask:
+// data-list-api (the fragment route), data-list-key (the prefix of its element ids) and
+// data-list-filters (the filter fields beside the date). No library, no build step.
 (() => {
   "use strict";
-  const { root, strings, lang, $, call, begin } = window.mutasiPage("due", () => load(0));
+  const main = document.querySelector("main[data-list-api]");
+  const { listApi: api, listKey: key, listFilters } = main.dataset;
+  const names = listFilters.split(",").filter(Boolean);
+  const { root, strings, lang, $, call, begin } = window.mutasiPage(main.id, () => load(0));
   const failed = (error) => `${strings.error || "Error"}: ${error.message}` + (error.field ? ` (${error.field})` : "");
 
   function filters() {
-    return { as_of: $("#due-as-of").value, unit: $("#due-unit").value, reason: $("#due-reason").value, lang };
+    const asked = { as_of: $(`#${key}-as-of`).value };
+    for (const name of names) asked[name] = $(`#${key}-${name}`).value;
+    return { ...asked, lang };
   }
 
   function showError(error) {
-    const box = $("#due-error");
+    const box = $(`#${key}-error`);
     box.hidden = !error || Boolean(error.tokenAsked);
     box.textContent = box.hidden ? "" : failed(error);
   }
 
   async function load(offset) {
-    const section = $("#due-list");
+    const section = $(`#${key}-list`);
     const asked = filters();
     // the address keeps the filters: a reload or a shared link shows the same list
     const shown = new URLSearchParams(Object.entries(asked).filter(([, v]) => v));
     history.replaceState(null, "", `${location.pathname}?${shown}`);
     section.setAttribute("aria-busy", "true");
     try {
-      section.innerHTML = await (await call("GET", `/api/due?${new URLSearchParams({ ...asked, offset: String(offset) })}`)).text();
+      section.innerHTML = await (await call("GET", `${api}?${new URLSearchParams({ ...asked, offset: String(offset) })}`)).text();
       showError(null);
     } catch (error) {
       showError(error);
@@ -36,11 +43,12 @@
   async function saveFile(format, part, button) {
     button.setAttribute("aria-busy", "true");
     try {
-      const response = await call("GET", `/api/due/export?${new URLSearchParams({ ...filters(), format, part })}`);
+      const asked = { ...filters(), format, ...(part ? { part } : {}) };
+      const response = await call("GET", `${api}/export?${new URLSearchParams(asked)}`);
       const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
       const link = document.createElement("a");
       link.href = URL.createObjectURL(await response.blob());
-      link.download = named ? named[1] : `due.${format}`;
+      link.download = named ? named[1] : `${main.id}.${format}`;
       document.body.append(link);
       link.click();
       link.remove();
@@ -53,20 +61,20 @@
     }
   }
 
-  $("#due-filter").addEventListener("submit", (event) => {
+  $(`#${key}-filter`).addEventListener("submit", (event) => {
     event.preventDefault();
     load(0);
   });
-  for (const id of ["#due-unit", "#due-reason"]) $(id).addEventListener("change", () => load(0));
+  for (const name of names) $(`#${key}-${name}`).addEventListener("change", () => load(0));
 
-  $("#due-list").addEventListener("click", (event) => {
+  $(`#${key}-list`).addEventListener("click", (event) => {
     const exporting = event.target.closest("button[data-export]");
     const unit = event.target.closest("button[data-unit]");
     const page = event.target.closest(".pager button[data-offset]");
     if (exporting) {
       saveFile(exporting.dataset.export, exporting.dataset.part, exporting);
     } else if (unit) {
-      $("#due-unit").value = unit.dataset.unit;
+      $(`#${key}-unit`).value = unit.dataset.unit;
       load(0);
     } else if (page && !page.disabled) {
       load(Number(page.dataset.offset) || 0);
