@@ -70,7 +70,9 @@ def test_loose_thresholds_exit_0_and_write_the_report(plain):
 def test_the_figures_are_on_the_champion_s_run(store, plain):
     from mlflow import MlflowClient
 
-    client = MlflowClient(tracking_uri=f"sqlite:///{store['root'] / 'home' / 'mlflow.db'}")
+    uri = f"sqlite:///{store['root'] / 'home' / 'mlflow.db'}"
+    # the registry too: an in-process test before may have set another tracking URI for the process
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
     champion = client.get_model_version_by_alias(MODEL_NAME, CHAMPION)
     assert plain["document"]["model"]["run_id"] == champion.run_id
     history = client.get_metric_history(champion.run_id, "monitor_drift_share")
