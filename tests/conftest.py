@@ -19,6 +19,7 @@ def throwaway_home(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MUTASI_HOME", str(home))
         patch.delenv("MLFLOW_TRACKING_URI", raising=False)
+        patch.delenv("MLFLOW_REGISTRY_URI", raising=False)
         yield home
 
 

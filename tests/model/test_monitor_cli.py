@@ -33,6 +33,7 @@ def store(province_dir, tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("monitor")
     env = {**os.environ, "MUTASI_HOME": str(root / "home")}
     env.pop("MLFLOW_TRACKING_URI", None)
+    env.pop("MLFLOW_REGISTRY_URI", None)
     trained = mutasi(env, "train", "--data", str(province_dir), "--force-champion", "monitor test")
     assert trained.returncode == 0, trained.stderr[-3000:]
     return {"root": root, "env": env, "data": province_dir}
@@ -71,7 +72,7 @@ def test_the_figures_are_on_the_champion_s_run(store, plain):
     from mlflow import MlflowClient
 
     uri = f"sqlite:///{store['root'] / 'home' / 'mlflow.db'}"
-    # the registry too: an in-process test before may have set another tracking URI for the process
+    # the registry too: an in-process test before may have left MLFLOW_REGISTRY_URI set (mlflow.set_registry_uri)
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
     champion = client.get_model_version_by_alias(MODEL_NAME, CHAMPION)
     assert plain["document"]["model"]["run_id"] == champion.run_id
