@@ -71,9 +71,9 @@ def list_view(due: DueList, lang: str) -> dict:
     def limit(value) -> str:
         return word("off", lang) if value is None else texts.number(value, lang)
 
-    units = [{"id": u.unit_id, "name": u.unit_name or u.unit_id, "due": u.due,
+    units = [{"id": u.unit_id, "name": u.unit_name or u.unit_id, "count": u.due,
               "line": word("unit_line", lang, due=count_text(u.due, lang), employees=count_text(u.employees, lang)),
-              "reasons": [(texts.reason_text(code, lang), count_text(n, lang)) for code, n in u.by_reason.items() if n]}
+              "chips": [(texts.reason_text(code, lang), count_text(n, lang)) for code, n in u.by_reason.items() if n]}
              for u in due.units]
     entries = [{"id": e.employee_id, "name": e.display_name or "", "post": e.title or e.position_id,
                 "unit": e.unit_name or e.unit_id or "", "codes": " ".join(e.reasons),

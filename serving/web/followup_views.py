@@ -114,9 +114,9 @@ def entry_view(e: FollowEntry, follow: FollowUp, lang: str) -> dict:
 
 def list_view(follow: FollowUp, lang: str) -> dict:
     """The fragment's values in words: the summary, the units, one page of entries."""
-    units = [{"id": u.unit_id, "name": u.unit_name or u.unit_id, "warned": u.warned,
+    units = [{"id": u.unit_id, "name": u.unit_name or u.unit_id, "count": u.warned,
               "line": word("unit_line", lang, warned=count_text(u.warned, lang), n=count_text(u.transferees, lang)),
-              "warnings": [(warning_text(code, lang), count_text(n, lang)) for code, n in u.by_warning.items() if n]}
+              "chips": [(warning_text(code, lang), count_text(n, lang)) for code, n in u.by_warning.items() if n]}
              for u in follow.units]
     first, last = follow.offset + 1, follow.offset + len(follow.entries)
     return {"follow": follow, "units": units[:UNITS_SHOWN], "more_units": units[UNITS_SHOWN:],
