@@ -55,6 +55,27 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+TABLE_SUFFIXES = (".csv", ".xlsx")     # what --out of a list command (due, follow-up) may write
+
+
+def check_lang(lang: str) -> None:
+    """Exit 2 unless ``lang`` is a language of the texts."""
+    from serving.texts import LANGS
+
+    if lang not in LANGS:
+        fail(escape(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}"), BAD_INPUT)
+
+
+def check_table_file(out_file: Path | None) -> None:
+    """Exit 2 unless ``--out`` (when given) is a .csv or .xlsx file in an existing folder."""
+    if out_file is None:
+        return
+    if out_file.suffix.lower() not in TABLE_SUFFIXES:
+        fail(escape(f"--out {out_file}: the file must end in .csv or .xlsx"), BAD_INPUT)
+    if not out_file.parent.is_dir():
+        fail(escape(f"--out {out_file}: no folder {out_file.parent}"), BAD_INPUT)
+
+
 def as_of_option(value: str | None, day_first: bool = False) -> date | None:
     """``--as-of`` as a day (None when not given): ISO ``YYYY-MM-DD`` only, or day-first
     ``DD/MM/YYYY`` with ``--day-first``; never the US order. Exit 2 saying so otherwise."""

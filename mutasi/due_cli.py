@@ -21,6 +21,8 @@ from mutasi.common import (
     DayFirstOption,
     LangOption,
     as_of_option,
+    check_lang,
+    check_table_file,
     fail,
     out,
     rules_for,
@@ -32,7 +34,6 @@ from mutasi.common import (
 REASON_CODES = DUE_REASON_CODES
 UNITS_SHOWN = 30                # units in the counts table (most due first); the files hold every unit
 OPTION_OF = {"as_of": "--as-of", "unit": "--unit", "reason": "--reason"}
-SUFFIXES = (".csv", ".xlsx")
 
 WORDS = {
     "id": {"title": "Jatuh tempo mutasi per {as_of} · aturan {rules}",
@@ -133,15 +134,9 @@ def due_cmd(data: DataOption,
     from serving.due import due_list
     from serving.due_export import CSV, XLSX, export_bytes
     from serving.errors import RankingError
-    from serving.texts import LANGS
 
-    if lang not in LANGS:
-        fail(escape(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}"), BAD_INPUT)
-    if out_file is not None:
-        if out_file.suffix.lower() not in SUFFIXES:
-            fail(escape(f"--out {out_file}: the file must end in .csv or .xlsx"), BAD_INPUT)
-        if not out_file.parent.is_dir():
-            fail(escape(f"--out {out_file}: no folder {out_file.parent}"), BAD_INPUT)
+    check_lang(lang)
+    check_table_file(out_file)
     day = as_of_option(as_of, day_first)
     pack = rules_for(rules)
     say(f"loading {data}")

@@ -21,6 +21,8 @@ from mutasi.common import (
     LangOption,
     TrackingOption,
     as_of_option,
+    check_lang,
+    check_table_file,
     fail,
     out,
     quiet_libraries,
@@ -33,7 +35,6 @@ from mutasi.common import (
 WARNING_CODES = ("risk_high", "risk_rose", "appraisal_fell", "survey_unhappy", "survey_wants_to_leave")
 OPTION_OF = {"as_of": "--as-of", "unit": "--unit", "warning": "--warning", "months": "--months",
              "risk_threshold": "--risk-threshold"}
-SUFFIXES = (".csv", ".xlsx")
 
 WORDS = {
     "id": {"title": "Tindak lanjut mutasi per {as_of} · dimutasi dalam {months} bulan terakhir",
@@ -155,15 +156,9 @@ def follow_up_cmd(data: DataOption,
     from serving.errors import RankingError
     from serving.followup import FollowupSettings, follow_up
     from serving.followup_export import CSV, XLSX, export_bytes
-    from serving.texts import LANGS
 
-    if lang not in LANGS:
-        fail(escape(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}"), BAD_INPUT)
-    if out_file is not None:
-        if out_file.suffix.lower() not in SUFFIXES:
-            fail(escape(f"--out {out_file}: the file must end in .csv or .xlsx"), BAD_INPUT)
-        if not out_file.parent.is_dir():
-            fail(escape(f"--out {out_file}: no folder {out_file.parent}"), BAD_INPUT)
+    check_lang(lang)
+    check_table_file(out_file)
     quiet_libraries()
     day = as_of_option(as_of, day_first)
     settings = replace(FollowupSettings(), months=months, risk_threshold=risk_threshold)

@@ -20,6 +20,7 @@ from mutasi.common import (
     LangOption,
     TrackingOption,
     as_of_option,
+    check_lang,
     err,
     fail,
     out,
@@ -129,10 +130,8 @@ def monitor_cmd(data: DataOption,
     from serving.monitoring.plot import reliability_png
     from serving.monitoring.report import DRIFT_HTML, report_files
     from serving.monitoring.settings import MonitorSettings
-    from serving.texts import LANGS
 
-    if lang not in LANGS:
-        fail(escape(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}"), BAD_INPUT)
+    check_lang(lang)
     given = {k: v for k, v in (("max_drift_share", max_drift_share), ("max_ece", max_ece)) if v is not None}
     try:
         settings = replace(MonitorSettings(), **given)
