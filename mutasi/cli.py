@@ -29,6 +29,7 @@ from mutasi.inspect_cli import audit, audit_log, list_models, promote
 from mutasi.monitor_cli import monitor_cmd
 from mutasi.plan_cli import plan_cmd
 from mutasi.policies_cli import evaluate_policies
+from mutasi.program_cli import evaluate_program_cmd
 from mutasi.ranking_cli import rank_cmd, rank_many
 from mutasi.rules_cli import RulesOption, rules_app
 from mutasi.talent_cli import succession_cmd, talent_cmd
@@ -67,6 +68,11 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
              logged_replicates: Annotated[int, typer.Option(
                  help="Also write this many simulated logged choices per held-out vacancy "
                       "(oracle_log.parquet, for checking off-policy evaluation).")] = 0,
+             program_effect: Annotated[str, typer.Option(
+                 help="The known effect of a move on later outcomes: natural (the simulator's own appraisals, "
+                      "default satisfaction and service effects), set (a set dip and recovery of appraisals by "
+                      "domain match) or zero (no effect of a move; in set and zero ratings also drift up "
+                                   "province-wide).")] = "natural",
              force: Annotated[bool, typer.Option(help="Replace an existing directory.")] = False) -> None:
     """Simulate a province and write a contract dataset with its oracle file."""
     import math
@@ -74,6 +80,7 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
     from features.names import ORACLE_LOG_FILE, ORACLE_VACANCIES_FILE
     from simulator import simulate as run
     from simulator import write_simulation
+    from simulator.program import PROGRAM_EFFECTS, TRUTH_FILES, program_settings
 
     if fmt not in ("parquet", "csv"):
         fail(f"--format must be parquet or csv, not {fmt!r}")
@@ -81,15 +88,20 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
         fail(f"--selection-bias must be a number >= 0, not {selection_bias}")
     if logged_replicates < 0:
         fail(f"--logged-replicates must be >= 0, not {logged_replicates}")
+    if program_effect not in PROGRAM_EFFECTS:
+        fail(f"--program-effect must be one of {', '.join(PROGRAM_EFFECTS)}, not {program_effect!r}")
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         fail(f"{out_dir} exists and is not empty (use --force to replace it)")
-    say(f"simulating {employees:,} employees, seed {seed}, selection bias {selection_bias:g}")
-    sim = run(n_employees=employees, seed=seed, n_vacancies=vacancies, selection_bias=selection_bias)
+    say(f"simulating {employees:,} employees, seed {seed}, selection bias {selection_bias:g}, "
+        f"programme effect {program_effect}")
+    sim = run(n_employees=employees, seed=seed, n_vacancies=vacancies, selection_bias=selection_bias,
+              program=program_settings(program_effect))
     path = write_simulation(sim, out_dir, fmt=fmt, progress=say, logged_replicates=logged_replicates)
     if logged_replicates > 0:
         say(f"logged choices with realised outcomes: {path / ORACLE_LOG_FILE}")
     say(f"held-out vacancies with their truth: {path / ORACLE_VACANCIES_FILE} "
         f"(evaluate on them with `mutasi train --data {path} --oracle {path / ORACLE_VACANCIES_FILE}`)")
+    say(f"true programme effect: {', '.join(str(path / name) for name in TRUTH_FILES.values())}")
 
 
 def train(data: DataOption,
@@ -238,6 +250,7 @@ def demo(out_dir: Annotated[Path | None, typer.Option(
     plan a round; then says how to open the reviewer page."""
     import json
 
+    from features.columns import SERVICE_INDICATORS
     from features.names import ORACLE_VACANCIES_FILE, SIMULATION_MANIFEST_FILE
     from models.store import home
 
@@ -246,7 +259,8 @@ def demo(out_dir: Annotated[Path | None, typer.Option(
     manifest = out_dir / SIMULATION_MANIFEST_FILE
     wanted = {"n_employees": employees, "seed": seed}
     current = json.loads(manifest.read_text()) if manifest.exists() else {}
-    if {k: current.get(k) for k in wanted} != wanted:
+    stale = SERVICE_INDICATORS not in current.get("counts", {})      # made before programme evaluation
+    if {k: current.get(k) for k in wanted} != wanted or stale:
         simulate(out_dir, employees=employees, seed=seed, fmt="parquet", vacancies=40, force=True)
     else:
         say(f"reusing the simulated province in {out_dir}")
@@ -268,13 +282,17 @@ def demo(out_dir: Annotated[Path | None, typer.Option(
     say(f"planning a round of {len(counts)} held-out vacancies and an urgent post needing 12 people ({round_file})")
     plan_cmd(out_dir, round_file, None, None, None, None, None, None, None, None, None, None, None, None, lang,
              False, plan_out, True, tracking_uri, False)
-    say(f"the province is in {out_dir}, the plan in {plan_out}")
+    evaluation_out = out_dir.parent / "demo-evaluation"
+    say(f"evaluating the province's past transfers (difference-in-differences) into {evaluation_out}")
+    evaluate_program_cmd(out_dir, None, None, None, evaluation_out, lang, None, False, tracking_uri)
+    say(f"the province is in {out_dir}, the plan in {plan_out}, the programme evaluation in {evaluation_out}")
     err.print(f"[bold]next:[/bold] {escape(program())} serve --data {escape(str(out_dir))}   then open "
               f"{base_url('127.0.0.1', 8000)}/review and rank {escape(position)}", highlight=False, soft_wrap=True)
     err.print(f"[bold]also:[/bold] {escape(program())} due --data {escape(str(out_dir))} (who is due to move), "
               f"{escape(program())} talent --data {escape(str(out_dir))} (the 9-box talent map), "
               f"{escape(program())} follow-up --data {escape(str(out_dir))} (after a transfer), "
               f"{escape(program())} monitor --data {escape(str(out_dir))} (drift and calibration), "
+              f"{escape(program())} evaluate-program --data {escape(str(out_dir))} (did the rounds work?), "
               f"{escape(program())} rules list (rule packs); pages /review/due, /review/talent and /review/follow-up",
               highlight=False, soft_wrap=True)
 
@@ -327,6 +345,7 @@ app.command()(serve)
 app.command("audit-log")(audit_log)
 app.command("evaluate-policies")(evaluate_policies)
 app.command("monitor")(monitor_cmd)
+app.command("evaluate-program")(evaluate_program_cmd)
 app.add_typer(rules_app, name="rules")
 app.command()(demo)
 

@@ -4,8 +4,6 @@ and warnings on stderr), failing with an exit code, the common options and the d
 No import of :mod:`mutasi.cli` (the commands' modules import this one, never the reverse).
 """
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+
+from serving.files import write_whole  # noqa: F401  (the commands' one writer of several files)
 
 err = Console(stderr=True)
 out = Console()
@@ -134,19 +134,3 @@ def open_audit_log(rules, path=None):
     return log
 
 
-def write_whole(files: dict[Path, bytes]) -> None:
-    """Each file to a temporary file beside it, then every one renamed into place: a failure
-    leaves no half-written file (and removes the temporary ones)."""
-    temporary: list[tuple[str, Path]] = []
-    try:
-        for path, body in files.items():
-            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            temporary.append((name, path))
-            with os.fdopen(handle, "wb") as f:
-                f.write(body)
-        for name, path in temporary:
-            os.replace(name, path)
-    finally:
-        for name, _ in temporary:
-            if os.path.exists(name):
-                os.unlink(name)

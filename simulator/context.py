@@ -6,6 +6,7 @@ import numpy as np
 
 from simulator.catalog import Catalog
 from simulator.outcomes import OutcomeParams
+from simulator.program import ProgramSettings
 from simulator.state import Recorder, State
 from simulator.status import StatusSettings
 from simulator.surveys import SurveySettings
@@ -38,6 +39,7 @@ class SimConfig:
     status: StatusSettings = field(default_factory=StatusSettings)   # study leave, bonds, CLTN, suspension
     required_fields_share: float = 1.0  # of the posts with a field prerequisite, those that name it
     surveys: SurveySettings = field(default_factory=SurveySettings)  # post-move surveys (outcomes, never features)
+    program: ProgramSettings = field(default_factory=ProgramSettings)  # the known programme effect (issue 17)
 
 
 @dataclass

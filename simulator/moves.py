@@ -56,6 +56,7 @@ def commit_moves(sim: Sim, emp: np.ndarray, pos: np.ndarray, from_pos: np.ndarra
                           "expected_score": truth.expected_score, "failure_prob": truth.failure_prob,
                           "mu": truth.mu, "q": truth.q, "periods": truth.periods})
     state.frozen_mu[emp], state.frozen_pos[emp], state.frozen_until[emp] = truth.mu, pos, d.year_of(day) + 1
+    track_moves(sim, emp, pos, from_pos, day)
     chained = day <= state.protect_end[emp]
     state.protect_start[emp] = np.where(chained, state.protect_start[emp], day)
     state.protect_end[emp] = day + params.window_days
@@ -69,6 +70,17 @@ def commit_moves(sim: Sim, emp: np.ndarray, pos: np.ndarray, from_pos: np.ndarra
     schedule_leadership(sim, emp, pos, day)
     state.ever_managerial[emp] |= MANAGERIAL[sim.world.kind[pos]]
     state.retire_age[emp], state.retire_day[emp] = retire_age, retire
+
+
+def track_moves(sim: Sim, emp: np.ndarray, pos: np.ndarray, from_pos: np.ndarray, day: np.ndarray) -> None:
+    """What the programme effect needs (:mod:`simulator.program`): the post held before an
+    employee's first transfer event, and the day and domain match of the latest one."""
+    state, domain = sim.state, sim.world.domain
+    _, first = np.unique(emp, return_index=True)
+    first = first[state.home_pos[emp[first]] < 0]
+    state.home_pos[emp[first]] = from_pos[first]
+    state.moved_day[emp] = day
+    state.moved_own[emp] = domain[pos] == domain[from_pos]
 
 
 def schedule_leadership(sim: Sim, emp: np.ndarray, pos: np.ndarray, day: np.ndarray) -> None:

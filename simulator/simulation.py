@@ -10,6 +10,14 @@ from simulator.catalog import load_catalog
 from simulator.context import Sim, SimConfig
 from simulator.history import run_history
 from simulator.outcomes import OutcomeParams
+from simulator.program import (
+    APPRAISAL_TRUTH,
+    SATISFACTION_TRUTH,
+    ProgramSettings,
+    ProgramTruth,
+    service_truth,
+    truth_frame,
+)
 from simulator.state import Recorder, State
 from simulator.status import StatusSettings
 from simulator.structure import build_world
@@ -38,18 +46,21 @@ class Latent:
 
 @dataclass(frozen=True)
 class Simulation:
-    """A simulated dataset: contract tables, the truth of its transfers, the latent state."""
+    """A simulated dataset: contract tables, the truth of its transfers, the latent state,
+    and the true programme effect (:mod:`simulator.program`)."""
 
     tables: dict[str, pd.DataFrame]
     transfers_truth: pd.DataFrame
     latent: Latent
     manifest: dict
+    program_truth: ProgramTruth
 
 
 def simulate(n_employees: int, seed: int, start_year: int = 2013, end_year: int = 2025,
              n_vacancies: int = 40, params: OutcomeParams | None = None,
              selection_bias: float = 1.0, status: StatusSettings | None = None,
-             required_fields_share: float = 1.0, surveys: SurveySettings | None = None) -> Simulation:
+             required_fields_share: float = 1.0, surveys: SurveySettings | None = None,
+             program: ProgramSettings | None = None) -> Simulation:
     """Simulate a provincial government of about ``n_employees`` active staff from
     1 January ``start_year`` to 31 December ``end_year``; deterministic for a seed.
 
@@ -59,7 +70,9 @@ def simulate(n_employees: int, seed: int, start_year: int = 2013, end_year: int 
     (:mod:`simulator.status`); ``required_fields_share`` the share of posts with an education
     prerequisite that name it (:mod:`simulator.required_fields`); ``surveys`` when post-move
     surveys are sent and how they are answered (:mod:`simulator.surveys`). None of them
-    changes any other table."""
+    changes any other table. ``program`` sets the known programme effect
+    (:mod:`simulator.program`); with its ``appraisal=None`` (the default) it changes only the
+    yearly staff survey's answers in ``surveys`` and ``service_indicators``."""
     if n_employees < 50:
         raise ValueError("n_employees must be at least 50")
     if end_year < start_year + 2:
@@ -71,7 +84,7 @@ def simulate(n_employees: int, seed: int, start_year: int = 2013, end_year: int 
     config = SimConfig(n_employees=n_employees, seed=seed, start_year=start_year, end_year=end_year,
                        n_vacancies=n_vacancies, selection_bias=float(selection_bias),
                        status=status or StatusSettings(), required_fields_share=float(required_fields_share),
-                       surveys=surveys or SurveySettings())
+                       surveys=surveys or SurveySettings(), program=program or ProgramSettings())
     params = params or OutcomeParams()
     rng = np.random.default_rng(seed)
     world = build_world(n_employees, rng)
@@ -82,7 +95,10 @@ def simulate(n_employees: int, seed: int, start_year: int = 2013, end_year: int 
     tables = build_tables(sim)
     truth = transfers_truth(sim, ids)
     latent = Latent(world, sim.state, params, config, ids)
-    return Simulation(tables, truth, latent, manifest(sim, tables, truth, latent))
+    program_truth = ProgramTruth(truth_frame(ids, sim.rec.columns(APPRAISAL_TRUTH)),
+                                 truth_frame(ids, sim.rec.columns(SATISFACTION_TRUTH)),
+                                 service_truth(config.program), config.program)
+    return Simulation(tables, truth, latent, manifest(sim, tables, truth, latent), program_truth)
 
 
 def manifest(sim: Sim, tables: dict[str, pd.DataFrame], truth: pd.DataFrame, latent: Latent) -> dict:
@@ -103,4 +119,5 @@ def manifest(sim: Sim, tables: dict[str, pd.DataFrame], truth: pd.DataFrame, lat
         "transfers": int(len(truth)),
         "outcome_model": asdict(sim.params),
         "process": asdict(cfg),
+        "program": asdict(cfg.program),
     }

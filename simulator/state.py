@@ -26,6 +26,11 @@ EMPLOYEE_FIELDS: dict[str, tuple[type, object]] = {
     "last_score": (np.int64, 0), "prev_score": (np.int64, 0),
     "frozen_mu": (np.float64, 0.0), "frozen_until": (np.int64, -1), "frozen_pos": (np.int64, -1),
     "last_assessed": (np.int64, NEVER),
+    # programme evaluation (simulator.program): the post held before the first transfer
+    # event, and the day and domain match of the latest one
+    "home_pos": (np.int64, -1), "moved_day": (np.int64, NEVER), "moved_own": (bool, False),
+    # with a set programme effect: the employee's own constant latent appraisal mean
+    "base_mu": (np.float64, np.nan),
 }
 # per-employee matrices: number of columns from the world ("codes" or "domains") and fill
 EMPLOYEE_MATRICES: dict[str, tuple[str, type, object]] = {

@@ -16,6 +16,8 @@ from simulator.kinds import KINDS
 from simulator.moves import TRUTH
 from simulator.names import display_names
 from simulator.required_fields import required_fields
+from simulator.service import service_table
+from simulator.staff_survey import record_satisfaction_truth, staff_survey, survey_keys
 from simulator.status import People, draw_status_periods
 from simulator.survey_moves import moves_of
 from simulator.surveys import draw_surveys, unique_days
@@ -88,6 +90,7 @@ def build_tables(sim: Sim) -> dict[str, pd.DataFrame]:
     tables[c.TRAININGS] = trainings(sim, eid)
     tables[c.STATUS_PERIODS] = status_periods(sim, eid)
     tables[c.SURVEYS] = surveys(sim, eid)
+    tables[c.SERVICE_INDICATORS] = service_table(sim, tables)
     return {name: tables[name] for name in c.TABLES if name in tables}
 
 
@@ -102,13 +105,23 @@ def status_periods(sim: Sim, eid: np.ndarray) -> pd.DataFrame:
 
 
 def surveys(sim: Sim, eid: np.ndarray) -> pd.DataFrame:
-    """Post-move surveys (:mod:`simulator.surveys`: their own stream, reading the history only)."""
+    """Post-move surveys (:mod:`simulator.surveys`) and the yearly staff survey
+    (:mod:`simulator.staff_survey`), each on its own stream, reading the history only; a
+    yearly answer on the day of a post-move one is dropped (the table's key). The true
+    effects of the yearly answers after a transfer are recorded."""
     answers = draw_surveys(sim.config.seed, moves_of(sim), sim.config.surveys, d.day(sim.config.end_year, 12, 31))
     keep = unique_days(answers)
-    return frame(c.SURVEYS, {c.EMPLOYEE_ID: eid[answers.employee[keep]], c.SURVEY_DATE: dates(answers.day[keep]),
-                             c.SATISFACTION: answers.satisfaction[keep],
-                             c.WANTS_TO_STAY: pd.array(answers.wants_to_stay[keep], dtype="boolean"),
-                             c.COMMENT: answers.comment[keep]})
+    staff = staff_survey(sim)
+    staff = staff.subset(np.flatnonzero(~np.isin(survey_keys(staff.employee, staff.day),
+                                                 survey_keys(answers.employee[keep], answers.day[keep]))))
+    record_satisfaction_truth(sim, staff)
+    return frame(c.SURVEYS, {
+        c.EMPLOYEE_ID: eid[np.concatenate([answers.employee[keep], staff.employee])],
+        c.SURVEY_DATE: dates(np.concatenate([answers.day[keep], staff.day])),
+        c.SATISFACTION: np.concatenate([answers.satisfaction[keep], staff.satisfaction]).astype(np.int64),
+        c.WANTS_TO_STAY: pd.array(np.concatenate([answers.wants_to_stay[keep], staff.wants_to_stay.astype(object)]),
+                                  dtype="boolean"),
+        c.COMMENT: np.concatenate([answers.comment[keep], np.full(len(staff.employee), None, dtype=object)])})
 
 
 def history_of(sim: Sim) -> People:

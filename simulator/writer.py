@@ -26,6 +26,7 @@ from features.names import (
 from features.schema import SPECS, Kind
 from simulator.logged import LOG_SEED_OFFSET, logged_choices
 from simulator.oracle import oracle_vacancies
+from simulator.program import TRUTH_FILES
 from simulator.simulation import Simulation
 
 FORMATS = ("parquet", "csv")
@@ -89,7 +90,8 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
 
 def write_simulation(sim: Simulation, out_dir: str | Path, fmt: str = "parquet", progress: Progress = None,
                      overwrite: bool = True, logged_replicates: int = 0) -> Path:
-    """Write ``sim`` to ``out_dir`` (tables, manifest, oracle); return the directory.
+    """Write ``sim`` to ``out_dir`` (tables, manifest, oracle, the true programme effect:
+    :data:`simulator.program.TRUTH_FILES`); return the directory.
 
     An existing ``out_dir`` is replaced only once the new dataset is complete and valid;
     with ``overwrite=False`` an existing non-empty ``out_dir`` is an error instead.
@@ -114,6 +116,8 @@ def write_simulation(sim: Simulation, out_dir: str | Path, fmt: str = "parquet",
         oracle = oracle_vacancies(sim.latent, dataset)
         write_frame(oracle, work / ORACLE_VACANCIES_FILE)
         write_frame(sim.transfers_truth, work / ORACLE_TRANSFERS_FILE)
+        for part, name in TRUTH_FILES.items():
+            write_frame(getattr(sim.program_truth, part), work / name)
         summary = {"vacancies": int(oracle["position_id"].nunique()), "pairs": int(len(oracle))}
         if logged_replicates > 0:
             _say(progress, f"simulating {logged_replicates} logged choices per held-out vacancy")

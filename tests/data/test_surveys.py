@@ -13,17 +13,27 @@ from features import columns as c
 from features import pairs as p
 from features import vocab as v
 from features.followup import FOLLOWUP_FEATURES
+from features.io import load_dataset
 from features.model_inputs import FEATURES
 from features.names import AS_OF, FAILURE
 from features.schema import SPECS
 from features.timeline import LAST_DAY, dataset_end, stints
 from features.training_table import build_training_table
-from simulator import Simulation, SurveySettings, simulate
+from simulator import Simulation, SurveySettings, simulate, write_simulation
+from simulator.program import ProgramSettings
 from simulator.surveys import DAYS_PER_MONTH, FAR_FROM_HOME, HAPPY, NEUTRAL, UNHAPPY
 
 pytestmark = pytest.mark.data
 
 SETTINGS = SurveySettings()
+POST_MOVE_ONLY = ProgramSettings(survey_share=0.0)      # no yearly staff survey (simulator.staff_survey)
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory):
+    """The shared province without the yearly staff survey: its surveys are the post-move ones."""
+    sim = simulate(n_employees=400, seed=5, program=POST_MOVE_ONLY)
+    return load_dataset(write_simulation(sim, tmp_path_factory.mktemp("sim") / "province"))
 MONTH_DAYS = {m: m * DAYS_PER_MONTH for m in SETTINGS.months}
 
 
@@ -123,9 +133,10 @@ def test_surveys_change_no_other_table():
         del frames[c.SURVEYS]
         return {name: int(pd.util.hash_pandas_object(frame, index=False).sum()) for name, frame in frames.items()}
 
-    base = simulate(150, 3, start_year=2019)
-    none = simulate(150, 3, start_year=2019, surveys=SurveySettings(response_rate=0.0))
-    every = simulate(150, 3, start_year=2019, surveys=SurveySettings(response_rate=1.0, comment_rate=1.0))
+    base = simulate(150, 3, start_year=2019, program=POST_MOVE_ONLY)
+    none = simulate(150, 3, start_year=2019, surveys=SurveySettings(response_rate=0.0), program=POST_MOVE_ONLY)
+    every = simulate(150, 3, start_year=2019, surveys=SurveySettings(response_rate=1.0, comment_rate=1.0),
+                     program=POST_MOVE_ONLY)
     assert none.tables[c.SURVEYS].empty
     assert 0 < len(base.tables[c.SURVEYS]) < len(every.tables[c.SURVEYS])
     assert hashes(none) == hashes(base) == hashes(every)
