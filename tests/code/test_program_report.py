@@ -165,10 +165,14 @@ def test_files_are_written_whole(tmp_path):
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before       # no temporary file left
 
 
-def test_mlflow_run_has_the_figures_and_the_files(tmp_path):
+def test_mlflow_run_has_the_figures_and_the_files(tmp_path, monkeypatch):
     import os
 
     from mlflow import MlflowClient
+
+    # an earlier test in this process may have left them (mlflow.set_tracking_uri sets them)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
 
     e = evaluation(1.0)
     files = export.write_files(e, tmp_path / "out", "en")
