@@ -73,6 +73,18 @@ def read_rankings(path: Path | None) -> list[dict]:
     return rankings
 
 
+def simulated_truth(data: Path) -> dict:
+    """The true programme effect a simulated province wrote beside its tables (none for real data)."""
+    import pandas as pd
+
+    from simulator.program import TRUTH_FILES
+
+    found = {part: pd.read_parquet(data / name) for part, name in TRUTH_FILES.items() if (data / name).is_file()}
+    if found:
+        say(f"simulated data: the true effect ({', '.join(sorted(found))}) is shown beside the estimates")
+    return found
+
+
 def headline(evaluation, lang: str) -> str:
     """The appraisal score's DiD effect with its CI beside the naive before/after."""
     from serving.program import words as w
@@ -128,7 +140,8 @@ def evaluate_program_cmd(data: DataOption,
         fail(escape(str(exc)))
     try:
         with StageBar(err).running() as bar:
-            evaluation = evaluate_program(dataset, since=start, until=end, by=split, rankings=rankings, progress=bar)
+            evaluation = evaluate_program(dataset, since=start, until=end, by=split, rankings=rankings,
+                                          truth=simulated_truth(Path(data)), progress=bar)
     except ValueError as exc:
         fail(escape(str(exc)))
     try:

@@ -6,7 +6,7 @@ Steps, each a small function: the window's periods → the first moves and their
 indicators (``serving.program.did`` / ``dose``) → a :class:`ProgramEvaluation`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -18,6 +18,7 @@ from features.timeline import dataset_end
 from serving.program.did import group_did, placebo_did, staggered_did
 from serving.program.dose import dose_event_study
 from serving.program.results import DidResult, DidSettings, Notice, Outcome, ProgramEvaluation, Split
+from serving.program.truth import with_truth
 
 MAIN_OUTCOMES = (Outcome.APPRAISAL, Outcome.BEHAVIOR, Outcome.SANCTION, Outcome.EXIT)
 HR_SPLITS = (Split.MATCH, Split.GAP, Split.MOVE_TYPE, Split.FOLLOWED)
@@ -78,11 +79,13 @@ def split_results(panel: pd.DataFrame, splits: tuple[Split, ...], settings: DidS
 
 def evaluate_program(dataset: Dataset, *, since: pd.Timestamp | None = None, until: pd.Timestamp | None = None,
                      by: Split | None = None, settings: DidSettings = DidSettings(),
-                     rankings: list[dict] | None = None,
+                     rankings: list[dict] | None = None, truth: Mapping[str, pd.DataFrame] | None = None,
                      progress: Callable[[str, int, int], None] = _no_step) -> ProgramEvaluation:
     """Estimate the effect of transfers on every outcome, by group, with placebo, the
     satisfaction and service analyses. ``rankings``: the audit log's ranking entries
-    (``AuditLog.rankings``) for the *followed* split; None or empty: no such split."""
+    (``AuditLog.rankings``) for the *followed* split; None or empty: no such split.
+    ``truth``: a simulated province's true effects (:mod:`serving.program.truth`), shown
+    beside the estimates."""
     window = window_of(dataset, since, until)
     splits = HR_SPLITS + ((by,) if by is not None and by not in HR_SPLITS else ())
     total = len(MAIN_OUTCOMES) + 4 + len(splits)
@@ -113,11 +116,17 @@ def evaluate_program(dataset: Dataset, *, since: pd.Timestamp | None = None, unt
     service = service_results(dataset, window, settings, notices)
     step("service")
     notices |= verdict_notices(main, placebo)
-    return ProgramEvaluation(
+    found = ProgramEvaluation(
         since=None if since is None else str(pd.Timestamp(since).date()),
         until=None if until is None else str(pd.Timestamp(until).date()),
         periods=window.periods, settings=settings, main=tuple(main), placebo=placebo, splits=split_found,
         satisfaction=satisfaction, service=service, notices=tuple(sorted(notices)), data=counts(panel, moves))
+    if not truth:
+        return found
+    columns = {split.value: SPLIT_COLUMN[split] for split in splits}
+    panels = {split.value: largest_groups(panel, SPLIT_COLUMN[split]) for split in splits
+              if split in (Split.UNIT, Split.DOMAIN)}
+    return with_truth(found, panel, truth, columns, panels)
 
 
 def service_results(dataset: Dataset, window: Window, settings: DidSettings, notices: set[str]) -> tuple:

@@ -122,3 +122,22 @@ def test_by_unit_keeps_the_largest_groups(dataset):
     units = [r for r in found.splits if r.split == Split.UNIT.value]
     assert 0 < len(units) <= 12
     assert all(r.n_treated >= 10 for r in units)
+
+
+def test_the_simulator_s_truth_is_shown_beside_each_estimate(dataset, panel, sim):
+    truth = {"appraisal": sim.program_truth.appraisal, "satisfaction": sim.program_truth.satisfaction,
+             "service": sim.program_truth.service}
+    found = evaluate_program(dataset, truth=truth)
+    appraisal = next(r for r in found.main if r.outcome == Outcome.APPRAISAL.value)
+    assert appraisal.truth == pytest.approx(truth_of(panel, sim.program_truth.appraisal, SETTINGS,
+                                                     outcome=Outcome.APPRAISAL.value))
+    assert all(r.truth is None for r in found.main if r.outcome != Outcome.APPRAISAL.value)   # not simulated
+    assert found.placebo.truth == 0.0
+    for r in found.splits:
+        column = {Split.MATCH.value: pp.MATCH, Split.GAP.value: pp.GAP, Split.MOVE_TYPE.value: pp.MOVE_GROUP}[r.split]
+        assert r.truth == pytest.approx(truth_of(group_panel(panel, column, r.group, SETTINGS),
+                                                 sim.program_truth.appraisal, SETTINGS, outcome=r.outcome))
+    lags = sim.program_truth.service.set_index("lag")["effect"]
+    expected = sum(float(lags.get(k, 0.0)) for k in range(SETTINGS.dose_lags + 1)) / (SETTINGS.dose_lags + 1)
+    assert found.service[0].truth == pytest.approx(expected)
+    assert evaluate_program(dataset).main[0].truth is None                   # real data: no truth
