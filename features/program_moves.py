@@ -28,7 +28,7 @@ from features import columns as c
 from features import program_panel as pp
 from features import vocab as v
 from features.io import Dataset
-from features.timeline import stints
+from features.timeline import previous_posts, stints
 
 RANKED_AS_OF = "ranked_as_of"
 FOLLOW_WINDOW_DAYS = 365
@@ -55,8 +55,7 @@ def _moves(dataset: Dataset) -> pd.DataFrame:
     table = stints(dataset)
     domain = dataset.positions.set_index(c.POSITION_ID)[c.DOMAIN]
     unit = dataset.positions.set_index(c.POSITION_ID)[c.UNIT_ID]
-    same_prev = table[c.EMPLOYEE_ID].shift(1) == table[c.EMPLOYEE_ID]
-    table = table.assign(prev_position=table[c.POSITION_ID].shift(1).where(same_prev))
+    table = table.assign(prev_position=previous_posts(table))
     moves = table[table[c.MOVE_TYPE] != v.INITIAL_MOVE].copy()
     moves[pp.DEST_DOMAIN] = domain.reindex(moves[c.POSITION_ID]).to_numpy()
     moves[pp.DEST_UNIT] = unit.reindex(moves[c.POSITION_ID]).to_numpy()

@@ -23,7 +23,7 @@ import pandas as pd
 from features import columns as c
 from features import vocab as v
 from features.io import Dataset
-from features.timeline import LAST_DAY, stints
+from features.timeline import LAST_DAY, previous_posts, stints
 
 PERIOD = "period"                 # calendar year
 COHORT = "cohort"                 # period of the first transfer in the window; NaN = never moved
@@ -72,9 +72,8 @@ def share_moved(dataset: Dataset, periods: list[int] | None = None) -> pd.DataFr
     else 1."""
     table = stints(dataset)
     unit = _unit_of_post(dataset)
-    table = table.assign(**{c.UNIT_ID: unit.reindex(table[c.POSITION_ID]).to_numpy()})
-    same_prev = table[c.EMPLOYEE_ID].shift(1) == table[c.EMPLOYEE_ID]
-    table["prev_unit"] = table[c.UNIT_ID].shift(1).where(same_prev)
+    table = table.assign(**{c.UNIT_ID: unit.reindex(table[c.POSITION_ID]).to_numpy(),
+                            "prev_unit": unit.reindex(previous_posts(table)).to_numpy()})
     moves = table[table[c.MOVE_TYPE] != v.INITIAL_MOVE]
     if periods is None:
         periods = sorted(int(p) for p in period_of(moves[c.START_DATE]).dropna().unique())

@@ -34,6 +34,13 @@ def stints(dataset: Dataset) -> pd.DataFrame:
                            NEXT_MOVE_TYPE: next_move})
 
 
+def previous_posts(table: pd.DataFrame) -> pd.Series:
+    """The post each stint's employee held in their stint before (missing for their first);
+    ``table`` as :func:`stints` returns it (sorted by employee and start)."""
+    same_prev = table[c.EMPLOYEE_ID].shift(1) == table[c.EMPLOYEE_ID]
+    return table[c.POSITION_ID].shift(1).where(same_prev)
+
+
 def transfer_events(dataset: Dataset, stint_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per transfer event (assignment with a move type other than ``initial``):
     ``event_id, employee_id, position_id, as_of`` (= its start date) and stint columns."""

@@ -25,7 +25,7 @@ from scipy import stats
 
 from features import columns as c
 from features.program_panel import COHORT, PERIOD
-from serving.program.cs import ENTITY, Comparison, Panel, comparisons, fit_events
+from serving.program.cs import ENTITY, Comparison, EventFit, Panel, fit_events
 from serving.program.naive import naive_before_after
 from serving.program.results import DidResult, DidSettings, Estimate, EventEffect, PreTrend, Split
 
@@ -97,6 +97,18 @@ def _pretrend(effects: np.ndarray, cov: np.ndarray, pre: np.ndarray) -> PreTrend
     return PreTrend(statistic, dof, float(stats.chi2.sf(statistic, dof)))
 
 
+def _fit(frame: pd.DataFrame, column: str, settings: DidSettings) -> EventFit | None:
+    """The event effects of ``column`` in a prepared frame, as the settings design them."""
+    return fit_events(Panel.of(frame, ENTITY, PERIOD, COHORT, column), anticipation=settings.anticipation,
+                      first_event=-settings.max_lead, last_event=settings.max_event,
+                      rule=Comparison(settings.comparison))
+
+
+def _post(fit: EventFit, settings: DidSettings) -> np.ndarray:
+    """The event times the ATT averages: 0..max_event."""
+    return (fit.event_times >= 0) & (fit.event_times <= settings.max_event)
+
+
 def staggered_did(panel: pd.DataFrame, outcome: str, settings: DidSettings = DidSettings(), *,
                   split: str = Split.ALL, group: str = ALL_GROUPS) -> DidResult | None:
     """Callaway–Sant'Anna DiD of ``outcome`` (an Outcome value); None when fewer than
@@ -105,13 +117,11 @@ def staggered_did(panel: pd.DataFrame, outcome: str, settings: DidSettings = Did
     treated = frame.loc[frame[COHORT].notna(), c.EMPLOYEE_ID].nunique()
     if treated < settings.min_treated:
         return None
-    fit = fit_events(Panel.of(frame, ENTITY, PERIOD, COHORT, outcome), anticipation=settings.anticipation,
-                     first_event=-settings.max_lead, last_event=settings.max_event,
-                     rule=Comparison(settings.comparison))
+    fit = _fit(frame, outcome, settings)
     if fit is None:
         return None
     cov = _covariance(fit.influence, _clusters(frame, fit.entities, settings))
-    post = (fit.event_times >= 0) & (fit.event_times <= settings.max_event)
+    post = _post(fit, settings)
     if not post.any():
         return None
     weights = post / post.sum()
@@ -139,30 +149,16 @@ def truth_of(panel: pd.DataFrame, outcome_truth: pd.DataFrame, settings: DidSett
     over the event times 0..max_event. ``outcome``: drop its NaN rows first, as the DiD does."""
     frame = prepare(panel, outcome, settings)
     truth = outcome_truth.set_index([c.EMPLOYEE_ID, PERIOD])[EFFECT]
-    present = frame.assign(_one=1.0).pivot_table(index=c.EMPLOYEE_ID, columns=PERIOD, values="_one", aggfunc="first")
-    present = present.notna()
-    cohort = frame.groupby(c.EMPLOYEE_ID)[COHORT].first().reindex(present.index)
-    effect = truth.reindex(pd.MultiIndex.from_product([present.index, present.columns])).fillna(0.0)
-    effect = effect.to_numpy().reshape(present.shape)
-    sizes = cohort.value_counts()
-    per_event: dict[int, list[tuple[float, float]]] = {}
-    for g in sorted(sizes.index):
-        base = int(base_period(g, settings))
-        for e in range(settings.max_event + 1):
-            t = int(g) + e
-            if base not in present.columns or t not in present.columns:
-                continue
-            both = (present[base] & present[t]).to_numpy()
-            treated = both & (cohort == g).to_numpy()
-            control = both & comparisons(cohort.to_numpy(dtype=float), int(g), t, base, settings.anticipation,
-                                         Comparison(settings.comparison)) & (cohort != g).to_numpy()
-            if treated.any() and control.any():
-                column = present.columns.get_loc(t)
-                per_event.setdefault(e, []).append((float(sizes[g]), float(effect[treated, column].mean())))
-    if not per_event:
+    keys = pd.MultiIndex.from_arrays([frame[c.EMPLOYEE_ID], frame[PERIOD]])
+    effect = pd.Series(truth.reindex(keys).fillna(0.0).to_numpy(), index=frame.index)
+    # an effect of the move exists only from the move on: before it (and for the never moved) it is 0,
+    # so every cell's comparison side is 0 and the cell is the cohort's mean true effect at t
+    frame = frame.assign(**{EFFECT: effect.where(frame[PERIOD] >= frame[COHORT], 0.0)})
+    fit = _fit(frame, EFFECT, settings)
+    if fit is None:
         return float("nan")
-    means = [sum(w * v for w, v in cells) / sum(w for w, _ in cells) for cells in per_event.values()]
-    return float(np.mean(means))
+    post = _post(fit, settings)
+    return float(fit.effects[post].mean()) if post.any() else float("nan")
 
 
 def group_panel(panel: pd.DataFrame, column: str, value: str, settings: DidSettings = DidSettings()) -> pd.DataFrame:

@@ -57,14 +57,19 @@ def largest_groups(panel: pd.DataFrame, column: str, keep: int = MAX_GROUPS) -> 
     return panel.assign(**{column: panel[column].where(panel[column].isin(kept))})
 
 
-def split_results(panel: pd.DataFrame, splits: tuple[Split, ...], settings: DidSettings,
+def split_frames(panel: pd.DataFrame, splits: tuple[Split, ...]) -> dict[Split, pd.DataFrame]:
+    """Each split's panel as its groups are estimated (``--by unit|domain``: the largest groups)."""
+    return {split: largest_groups(panel, SPLIT_COLUMN[split]) if split in (Split.UNIT, Split.DOMAIN) else panel
+            for split in splits}
+
+
+def split_results(frames: Mapping[Split, pd.DataFrame], settings: DidSettings,
                   step: Callable[[str], None]) -> tuple[tuple[DidResult, ...], set[str]]:
     """The appraisal score's DiD per group of every split; the notices they raise."""
     results: list[DidResult] = []
     notices: set[str] = set()
-    for split in splits:
+    for split, frame in frames.items():
         column = SPLIT_COLUMN[split]
-        frame = largest_groups(panel, column) if split in (Split.UNIT, Split.DOMAIN) else panel
         groups = frame.loc[frame[pp.COHORT].notna(), column].dropna().unique()
         if split is Split.FOLLOWED and len(groups) == 0:
             notices.add(Notice.NO_AUDIT_LOG.value)
@@ -106,7 +111,8 @@ def evaluate_program(dataset: Dataset, *, since: pd.Timestamp | None = None, unt
         step(f"outcome: {outcome.value}")
     placebo = placebo_did(panel, Outcome.APPRAISAL.value, settings)
     step("placebo")
-    split_found, notices = split_results(panel, splits, settings, step)
+    frames = split_frames(panel, splits)
+    split_found, notices = split_results(frames, settings, step)
     satisfaction = None
     if panel[Outcome.SATISFACTION.value].notna().any():
         satisfaction = staggered_did(panel, Outcome.SATISFACTION.value, settings)
@@ -123,10 +129,7 @@ def evaluate_program(dataset: Dataset, *, since: pd.Timestamp | None = None, unt
         satisfaction=satisfaction, service=service, notices=tuple(sorted(notices)), data=counts(panel, moves))
     if not truth:
         return found
-    columns = {split.value: SPLIT_COLUMN[split] for split in splits}
-    panels = {split.value: largest_groups(panel, SPLIT_COLUMN[split]) for split in splits
-              if split in (Split.UNIT, Split.DOMAIN)}
-    return with_truth(found, panel, truth, columns, panels)
+    return with_truth(found, panel, truth, {split.value: (frame, SPLIT_COLUMN[split]) for split, frame in frames.items()})
 
 
 def service_results(dataset: Dataset, window: Window, settings: DidSettings, notices: set[str]) -> tuple:

@@ -18,8 +18,9 @@ APPRAISAL, SATISFACTION, SERVICE = "appraisal", "satisfaction", "service"
 INDICATOR, LAG, EFFECT = "indicator", "lag", "effect"
 
 
-def _did_truth(result: DidResult | None, panel: pd.DataFrame, frame: pd.DataFrame | None,
-               settings: DidSettings, column: str | None = None) -> DidResult | None:
+def _did_truth(result: DidResult | None, panel: pd.DataFrame, column: str | None, frame: pd.DataFrame | None,
+               settings: DidSettings) -> DidResult | None:
+    """The result with its truth: on the whole panel, or (``column``) on its group's panel."""
     if result is None or frame is None:
         return result
     used = panel if column is None else group_panel(panel, column, result.group, settings)
@@ -37,19 +38,19 @@ def _dose_truth(result: DoseResult, frame: pd.DataFrame | None, settings: DidSet
 
 
 def with_truth(evaluation: ProgramEvaluation, panel: pd.DataFrame, truth: Mapping[str, pd.DataFrame],
-               split_columns: Mapping[str, str], split_panels: Mapping[str, pd.DataFrame]) -> ProgramEvaluation:
+               splits: Mapping[str, tuple[pd.DataFrame, str]]) -> ProgramEvaluation:
     """``evaluation`` with the truth filled in where it is known: the appraisal score (all
-    moves, each group), the placebo (0), satisfaction and the service indicators."""
+    moves, each group), the placebo (0), satisfaction and the service indicators. ``splits``:
+    each split's panel and group column, as its groups were estimated."""
     s = evaluation.settings
     appraisal, satisfaction = truth.get(APPRAISAL), truth.get(SATISFACTION)
-    main = tuple(_did_truth(r, panel, appraisal, s) if r.outcome == Outcome.APPRAISAL.value else r
+    main = tuple(_did_truth(r, panel, None, appraisal, s) if r.outcome == Outcome.APPRAISAL.value else r
                  for r in evaluation.main)
-    splits = tuple(_did_truth(r, split_panels.get(r.split, panel), appraisal, s, split_columns[r.split])
-                   for r in evaluation.splits)
+    groups = tuple(_did_truth(r, *splits[r.split], appraisal, s) for r in evaluation.splits)
     placebo = evaluation.placebo
     if placebo is not None and appraisal is not None:
         placebo = dataclasses.replace(placebo, truth=0.0)
     return dataclasses.replace(
-        evaluation, main=main, splits=splits, placebo=placebo,
-        satisfaction=_did_truth(evaluation.satisfaction, panel, satisfaction, s),
+        evaluation, main=main, splits=groups, placebo=placebo,
+        satisfaction=_did_truth(evaluation.satisfaction, panel, None, satisfaction, s),
         service=tuple(_dose_truth(d, truth.get(SERVICE), s) for d in evaluation.service))
