@@ -27,7 +27,7 @@ from serving.checks import known_or_none
 from serving.context import ServingContext
 from serving.errors import RankingError, quoted
 from serving.ranking import date_notices, resolve_as_of
-from serving.result import Notice
+from serving.result import Notice, PostHolder
 
 
 class DueReason(StrEnum):
@@ -162,13 +162,7 @@ class Shortfall(BaseModel):
     levels: float = Field(description="levels below the current post's standard")
 
 
-class DueEntry(BaseModel):
-    employee_id: str
-    display_name: str | None = Field(None, description="shown to reviewers only")
-    unit_id: str | None
-    unit_name: str | None
-    position_id: str
-    title: str | None
+class DueEntry(PostHolder):
     years_in_post: float
     years_since_assessment: float | None = Field(None, description="null: never assessed")
     reasons: list[DueReason]

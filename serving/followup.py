@@ -39,7 +39,7 @@ from serving.followup_watch import (
 from serving.followup_words import describe
 from serving.onboarding import NoMentor, OnboardingPlan
 from serving.ranking import date_notices, resolve_as_of
-from serving.result import Notice
+from serving.result import Notice, PostHolder
 
 __all__ = ["EarlyWarning", "FollowupNotice", "FollowupSettings", "FollowUp", "FollowEntry", "follow_up"]
 
@@ -101,13 +101,7 @@ class Onboarding(BaseModel):
     next_check_in: date | None = None
 
 
-class FollowEntry(BaseModel):
-    employee_id: str
-    display_name: str | None = Field(None, description="shown to reviewers only")
-    unit_id: str | None
-    unit_name: str | None
-    position_id: str
-    title: str | None
+class FollowEntry(PostHolder):
     move_date: date
     move_type: str
     months_since_move: float

@@ -39,6 +39,17 @@ class Notice(BaseModel):
     message: str
 
 
+class PostHolder(BaseModel):
+    """An employee in a post, as the lists of people (who is due, follow-up) open each entry."""
+
+    employee_id: str
+    display_name: str | None = Field(None, description="shown to reviewers only")
+    unit_id: str | None
+    unit_name: str | None
+    position_id: str
+    title: str | None
+
+
 class ExcludedPage(BaseModel):
     """Which slice of the excluded list a document carries (HTTP pages it)."""
 
