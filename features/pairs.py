@@ -79,6 +79,13 @@ class PositionTable:
         pos = s.position_frame(dataset)
         return cls(_attributes(pos, regions), _standards(dataset.position_competencies), regions)
 
+    def only(self, position_ids) -> "PositionTable":
+        """The table of some posts alone (a round's vacancies), for work sent to many
+        processes: a national table of a million posts and their standards is ~1 GB."""
+        keep = pd.Index(pd.unique(np.asarray(position_ids, dtype=object)))
+        return PositionTable(self.attributes.loc[self.attributes.index.intersection(keep, sort=False)],
+                             self.standards.loc[self.standards.index.intersection(keep, sort=False)], self.regions)
+
     def with_vacancy(self, position_id: str, unit_region_id: str, position_type: str, domain: str,
                      job_class: float, min_grade: str, min_education: str,
                      standards: dict[str, float], functional_level: str | None = None,

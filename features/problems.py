@@ -117,6 +117,10 @@ class DatasetError(ValueError):
                 if len(groups) > DATASET_ERROR_LINES else "")
         super().__init__(f"dataset has {len(errors):,} validation error(s):\n{head}{more}")
 
+    def __reduce__(self):
+        """Rebuilt from its problems when unpickled (a Dask worker's error reaches the client whole)."""
+        return (type(self), (self.problems,))
+
 
 def _stage_rank(stage: str) -> int:
     return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else len(STAGE_ORDER)

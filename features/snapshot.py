@@ -232,15 +232,26 @@ def _discipline(discipline: pd.DataFrame) -> pd.DataFrame:
 
 
 def _competency_codes(dataset: Dataset) -> tuple[str, ...]:
-    codes = set(dataset.position_competencies[c.COMPETENCY_CODE]) | set(
-        dataset.competency_assessments[c.COMPETENCY_CODE])
+    return competency_codes(dataset.position_competencies[c.COMPETENCY_CODE],
+                            dataset.competency_assessments[c.COMPETENCY_CODE])
+
+
+def competency_codes(standard_codes, assessed_codes) -> tuple[str, ...]:
+    """Every competency code a snapshot has a level column for: the posts' standards, the
+    assessed codes, the managerial ones and the socio-cultural one."""
+    codes = distinct(standard_codes) | distinct(assessed_codes)
     codes |= set(v.MANAGERIAL_COMPETENCIES) | {v.SOCIOCULTURAL_COMPETENCY}
     return tuple(sorted(codes))
 
 
+def distinct(values) -> set:
+    """The distinct non-missing values (``set(series)`` walks arrow strings one by one)."""
+    return set(pd.Series(values).dropna().unique().tolist())
+
+
 def _domains(dataset: Dataset) -> tuple[str, ...]:
-    found = set(dataset.positions[c.DOMAIN]) | set(dataset.units[c.DOMAIN])
-    found |= set(dataset.training_catalog[c.DOMAIN].dropna())
+    found = distinct(dataset.positions[c.DOMAIN]) | distinct(dataset.units[c.DOMAIN])
+    found |= distinct(dataset.training_catalog[c.DOMAIN])
     return tuple(sorted(found))
 
 

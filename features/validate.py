@@ -93,6 +93,13 @@ def _rows(mask: pd.Series | np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.asarray(mask, dtype=bool))
 
 
+def known(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Bool per value: it is one of ``keys``. A set lookup: pandas' ``isin`` on its arrow
+    strings is ten times slower, which a national dataset's million posts make felt."""
+    keep = set(keys.dropna().unique().tolist())
+    return np.fromiter((value in keep for value in values.tolist()), dtype=bool, count=len(values))
+
+
 def reference_problems(tables: dict[str, pd.DataFrame], spec: TableSpec,
                        catalog_is_default: bool) -> list[Problem]:
     """Ids that refer to rows that do not exist in the referenced table."""
@@ -105,7 +112,7 @@ def reference_problems(tables: dict[str, pd.DataFrame], spec: TableSpec,
         if ref.target not in target.columns:
             continue
         values = frame[ref.column]
-        dangling = values.notna() & ~values.isin(target[ref.target].dropna())
+        dangling = values.notna().to_numpy() & ~known(values, target[ref.target])
         unknown_default_code = ref.table == c.TRAINING_CATALOG and catalog_is_default
         for row in _rows(dangling):
             problems.append(Problem(

@@ -22,6 +22,7 @@ from models.policy import ScorePolicy
 PREDICTED_PERFORMANCE = "predicted_performance"      # expected post-transfer SKP score, 1..5
 ADJUSTMENT_RISK = "adjustment_risk"                  # calibrated probability of adjustment failure
 SCORE = "score"                                      # the policy's combination: higher ranks first
+RANK = "rank"                                        # 1 = first in a vacancy's order
 DEFAULT_POLICY = ScorePolicy()
 
 

@@ -32,6 +32,7 @@ from mutasi.policies_cli import evaluate_policies
 from mutasi.program_cli import evaluate_program_cmd
 from mutasi.ranking_cli import rank_cmd, rank_many
 from mutasi.rules_cli import RulesOption, rules_app
+from mutasi.scale_cli import score_round_cmd
 from mutasi.talent_cli import succession_cmd, talent_cmd
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -73,9 +74,19 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
                       "default satisfaction and service effects), set (a set dip and recovery of appraisals by "
                       "domain match) or zero (no effect of a move; in set and zero ratings also drift up "
                                    "province-wide).")] = "natural",
-             force: Annotated[bool, typer.Option(help="Replace an existing directory.")] = False) -> None:
-    """Simulate a province and write a contract dataset with its oracle file."""
+             force: Annotated[bool, typer.Option(help="Replace an existing directory.")] = False,
+             shard_employees: Annotated[int | None, typer.Option(
+                 help="Write a large province (e.g. --employees 1000000) as independent shards of at most this "
+                      "many employees, run by Dask; Parquet only, no oracle, default settings.", min=1)] = None,
+             workers: Annotated[int, typer.Option(help="Local Dask worker processes for --shard-employees.",
+                                                  min=1)] = 2,
+             scheduler: Annotated[str | None, typer.Option(
+                 help="Dask scheduler address for --shard-employees (default: $DASK_SCHEDULER_ADDRESS, else a "
+                      "local cluster); its workers must see --out's parent directory.")] = None) -> None:
+    """Simulate a province and write a contract dataset with its oracle file (with --shard-employees: a large
+    province in shards, without oracle)."""
     import math
+    import os
 
     from features.names import ORACLE_LOG_FILE, ORACLE_VACANCIES_FILE
     from simulator import simulate as run
@@ -92,6 +103,31 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
         fail(f"--program-effect must be one of {', '.join(PROGRAM_EFFECTS)}, not {program_effect!r}")
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         fail(f"{out_dir} exists and is not empty (use --force to replace it)")
+    if shard_employees is not None:
+        from mutasi.progress import StageBar
+        from simulator.large import SCHEDULER_ENV, run_large
+        from simulator.shards import plan_shards
+
+        refused = [flag for flag, changed in (("--format csv", fmt != "parquet"), ("--logged-replicates",
+                   logged_replicates != 0), ("--program-effect", program_effect != "natural"), ("--vacancies",
+                   vacancies != 40), ("--selection-bias", selection_bias != 1.0)) if changed]
+        if refused:
+            fail(f"--shard-employees writes Parquet shards at the default settings, without oracle: drop "
+                 f"{', '.join(refused)}")
+        try:
+            total = len(plan_shards(employees, seed, shard_employees).shards)
+            where = scheduler or os.environ.get(SCHEDULER_ENV) or f"{workers} local worker processes"
+            say(f"simulating {employees:,} employees in {total} shards of at most {shard_employees:,}, seed {seed}, "
+                f"on {where}")
+            with StageBar(err).running() as bar:
+                bar("shards", 0, total)
+                run = run_large(out_dir, employees, seed, shard_employees=shard_employees, workers=workers,
+                                scheduler=scheduler, force=force, progress=lambda done, n: bar("shards", done, n))
+        except ValueError as exc:
+            fail(escape(str(exc)))
+        say(f"wrote {run.path} in {run.seconds:,.0f} s; peak memory per worker: "
+            + ", ".join(f"{mb:,.0f} MB" for mb in run.worker_peak_mb.values()))
+        return
     say(f"simulating {employees:,} employees, seed {seed}, selection bias {selection_bias:g}, "
         f"programme effect {program_effect}")
     sim = run(n_employees=employees, seed=seed, n_vacancies=vacancies, selection_bias=selection_bias,
@@ -337,6 +373,7 @@ app.command()(positions)
 app.command("rank")(rank_cmd)
 app.command("rank-many")(rank_many)
 app.command("plan")(plan_cmd)
+app.command("score-round")(score_round_cmd)
 app.command("due")(due_cmd)
 app.command("follow-up")(follow_up_cmd)
 app.command("talent")(talent_cmd)

@@ -38,6 +38,7 @@ def quiet_libraries() -> None:
 
     for name in ("mlflow", "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)     # notes on every shuffle
 
 
 def say(message: str) -> None:

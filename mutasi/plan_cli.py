@@ -31,8 +31,19 @@ from mutasi.common import (
     say,
 )
 from mutasi.rules_cli import RulesOption
+from mutasi.scale_cli import (
+    FloorOption,
+    MemoryOption,
+    SchedulerOption,
+    SliceOption,
+    TopOption,
+    WorkersOption,
+    cluster_settings,
+    keep_setting,
+)
 from serving.errors import RankingError
 from serving.planning.settings import KeyPostGuard, Movers, OutflowCap, PlanSettings, PlanWeights, check_settings
+from serving.scale.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_TOP_N, DEFAULT_WORKERS, ROWS_PER_SLICE, Engine
 
 NONE_WORDS = ("none", "off", "")
 
@@ -184,19 +195,41 @@ def plan_cmd(data: DataOption,
              movers: Annotated[Movers, typer.Option(
                  "--movers", case_sensitive=False, help="Who may move: all (anyone eligible) or due (only those on "
                                                         "the due list at the round's date; see `mutasi due`).")]
-             = Movers.ALL) -> None:
+             = Movers.ALL,
+             pairs_dir: Annotated[Path | None, typer.Option(
+                 "--pairs", exists=True, file_okay=False, help="Plan from a scored round (`mutasi score-round "
+                                                               "--out DIR`): only the pairs it kept.")] = None,
+             engine: Annotated[Engine, typer.Option(
+                 "--engine", case_sensitive=False, help="local: every eligible pair scored in this process; dask: "
+                                                        "the round scored on Dask first (a LocalCluster or "
+                                                        "--scheduler), keeping --top-n per vacancy.")]
+             = Engine.LOCAL,
+             scheduler: SchedulerOption = None,
+             workers: WorkersOption = None,
+             memory_limit: MemoryOption = None,
+             slice_employees: SliceOption = None,
+             top_n: TopOption = None,
+             score_floor: FloorOption = None) -> None:
     """Plan a mutasi round: the best assignment of many vacancies together, with its bound,
     the greedy baseline, what each constraint costs and why vacancies stay unfilled.
 
-    Exit 2 on a bad input (round file, setting, unknown or infeasible fixed moves), 1 when
-    the dataset cannot be loaded or no model is champion. Stdout holds only the plan."""
+    The pairs are scored here (--engine local), first on Dask keeping the best per vacancy
+    (--engine dask; its options default as in `mutasi score-round`), or read from a scored
+    round (--pairs).
+
+    Exit 2 on a bad input (round file, setting, unknown or infeasible fixed moves, a scored
+    round that does not fit), 1 when the dataset cannot be loaded, no model is champion or
+    the cluster cannot be reached. Stdout holds only the plan."""
     from features.io import DatasetError
     from features.problems import format_report
     from mutasi.progress import StageBar
-    from serving import RankingError, as_round, context_for, plan_round
-    from serving.champion import NoChampionError
+    from serving import RankingError, as_round, champion_for, context_for, plan_round
+    from serving.champion import ChampionCache, NoChampionError
     from serving.planning.announce import announcement, announcement_files
     from serving.planning.export import plan_files, write_files
+    from serving.planning.sparse import check_no_chains, score_for_plan
+    from serving.ranking import resolve_as_of
+    from serving.scale.scored import ScoredPairsError, read_scored
 
     def bad_round(exc: DatasetError) -> None:
         fail(escape(f"{round_file}: the round file does not follow the contract\n{format_report(exc.problems)}"), 2)
@@ -207,11 +240,24 @@ def plan_cmd(data: DataOption,
         fail("--announce needs --out DIR (the announcement is written there)", 2)
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         fail(escape(f"--out {out_dir} exists and is not a directory"), 2)
+    scoring = {"--scheduler": scheduler, "--workers": workers, "--memory-limit": memory_limit,
+               "--slice-employees": slice_employees, "--top-n": top_n, "--score-floor": score_floor}
+    if engine != Engine.DASK and any(v is not None for v in scoring.values()):
+        fail(f"{', '.join(k for k, v in scoring.items() if v is not None)}: only with --engine dask", 2)
+    if engine == Engine.DASK and pairs_dir is not None:
+        fail("--pairs plans from a round scored already: leave out --engine dask", 2)
+    keep = keep_setting(DEFAULT_TOP_N if top_n is None else top_n, score_floor)
+    try:
+        scored = None if pairs_dir is None else read_scored(pairs_dir)
+    except ScoredPairsError as exc:
+        fail(escape(f"{exc.field}: {exc.detail}"), 2)
     try:                        # before the long load: a wrong setting fails at once
         settings = build_settings(max_outflow=max_outflow, w_performance=w_performance, w_risk=w_risk,
                                   w_preference=w_preference, w_unwilling=w_unwilling, chain_depth=chain_depth,
                                   fix=fix, forbid=forbid, min_performance=min_performance, max_risk=max_risk,
                                   time_limit=time_limit, lang=lang, movers=movers)
+        if pairs_dir is not None or engine == Engine.DASK:
+            check_no_chains(settings)
     except RankingError as exc:
         fail(escape(f"{exc.field}: {exc}"), 2)
     settings = replace(settings, rules=rules_for(rules))
@@ -229,10 +275,23 @@ def plan_cmd(data: DataOption,
     say(f"planning {len(round_)} vacancies ({round_.total_headcount} people needed)")
     try:
         with stdout_to_stderr(), StageBar(err).running() as bar:
-            plan = plan_round(round_, day, data=context, settings=settings, tracking_uri=tracking_uri,
-                              progress=bar)
+            champion = champion_for(tracking_uri)
+            if engine == Engine.DASK:
+                say(f"scoring the pairs on Dask first, keeping the best {keep.top_n} per vacancy")
+                served = champion.get()
+                champion = ChampionCache.fixed(served.bundle, served.name, served.version, served.run_id)
+                cluster = cluster_settings(scheduler, workers or DEFAULT_WORKERS, memory_limit or DEFAULT_MEMORY_LIMIT)
+                scored = score_for_plan(data, served, round_, resolve_as_of(context, day), settings, keep,
+                                        rows_per_slice=slice_employees or ROWS_PER_SLICE, cluster=cluster,
+                                        progress=lambda done, total: bar("employee slices", done, total))
+            plan = plan_round(round_, day, data=context, settings=settings, champion=champion, progress=bar,
+                              scored=scored)
     except NoChampionError as exc:
         fail(escape(str(exc)))
+    except OSError as exc:
+        if engine != Engine.DASK:
+            raise
+        fail(escape(f"cannot reach the Dask scheduler: {exc}"))
     except DatasetError as exc:
         bad_round(exc)
     except RankingError as exc:
@@ -241,6 +300,8 @@ def plan_cmd(data: DataOption,
 
     request = {"round_file": str(round_file), "as_of": day.isoformat() if day else None,
                "settings": settings_document(settings)}
+    if scored is not None:
+        request["pairs"] = str(pairs_dir) if pairs_dir is not None else str(Engine.DASK)
     plan.audit_id = open_audit_log(settings.rules).record_plan("cli", request, plan.to_document())
     if as_json:
         print(plan.to_json())

@@ -30,6 +30,7 @@ from serving.planning.plan import plan
 from serving.planning.settings import PlanSettings
 from serving.ranking import RankingError, RankingOptions, Vacancy, rank
 from serving.result import Ranking
+from serving.scale.scored import ScoredPairs
 
 DATA_ENV = "MUTASI_DATA"
 _contexts: dict[str, ServingContext] = {}
@@ -69,13 +70,14 @@ def rank_candidates(position_id: str, as_of=None, top_k: int = 10, *, data=None,
 
 def plan_round(round_, as_of=None, *, data=None, settings: PlanSettings | None = None,
                tracking_uri: str | None = None, champion: ChampionCache | None = None,
-               progress: Progress | None = None) -> Plan:
+               progress: Progress | None = None, scored: ScoredPairs | None = None) -> Plan:
     """Plan a mutasi round (contract section 6): ``round_`` is a round file path, a
     DataFrame or a list of row dicts (position_id, headcount?, priority?, ad-hoc columns),
-    or a :class:`features.round.Round`."""
+    or a :class:`features.round.Round`. ``scored``: plan from the pairs a scored round kept
+    (:func:`serving.scale.scored.read_scored` of a ``mutasi score-round`` folder)."""
     context = context_for(data)
     served = (champion or champion_for(tracking_uri)).get()
-    return plan(context, served, as_round(round_, context), as_of, settings or PlanSettings(), progress)
+    return plan(context, served, as_round(round_, context), as_of, settings or PlanSettings(), progress, scored)
 
 
 def as_round(value, context: ServingContext) -> Round:

@@ -1,17 +1,22 @@
 """Batch scoring: every eligible employee against many vacancies, without explanations
 (for planning rounds and for measuring throughput). ``rank`` is the served rank (the fair
-top list first when the version serves one, as :func:`serving.ranking.rank` does)."""
+top list first when the version serves one, as :func:`serving.ranking.rank` does).
+:func:`score_vacancies_at_scale` does the same from the files, slice by slice, on Dask."""
+
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from features import columns as c
-from models.scoring import ADJUSTMENT_RISK, PREDICTED_PERFORMANCE, SCORE
+from features.eligibility import EligibilityRules
+from models.scoring import ADJUSTMENT_RISK, PREDICTED_PERFORMANCE, RANK, SCORE
 from serving.champion import ServedModel
 from serving.context import ServingContext
 from serving.ranking import RankingOptions, resolve_as_of, score_pool, served_order
+from serving.scale.settings import ROWS_PER_SLICE, ClusterSettings, Engine, Keep
 
-RANK = "rank"
 COLUMNS = [c.POSITION_ID, c.EMPLOYEE_ID, PREDICTED_PERFORMANCE, ADJUSTMENT_RISK, SCORE, RANK]
 
 
@@ -27,3 +32,23 @@ def score_vacancies(context: ServingContext, served: ServedModel, position_ids, 
         frame = result.scored.frame().assign(**{c.POSITION_ID: pid, c.EMPLOYEE_ID: result.pool.candidates[c.EMPLOYEE_ID]})
         frames.append(frame.iloc[order].assign(**{RANK: np.arange(1, len(order) + 1)}))
     return pd.concat(frames, ignore_index=True)[COLUMNS] if frames else pd.DataFrame(columns=COLUMNS)
+
+
+def score_vacancies_at_scale(directory, served: ServedModel, position_ids, as_of=None, *,
+                             rules: EligibilityRules = EligibilityRules(), engine: Engine = Engine.DASK,
+                             cluster: ClusterSettings = ClusterSettings(), keep: Keep = Keep(top_n=None),
+                             rows_per_slice: int = ROWS_PER_SLICE) -> pd.DataFrame:
+    """:func:`score_vacancies` for data too large for one process: the employees scored in
+    slices read from ``directory``, on Dask by default (:mod:`serving.scale`), keeping
+    ``keep`` per vacancy (all by default). Same columns; ``rank`` is the plain score order
+    (:func:`models.scoring.rank_order`): a version serving fair top lists reorders only its
+    top ``k`` when a ranking is served."""
+    from serving.scale.run import prepare_job, score_round
+    from serving.scale.scored import read_scored
+
+    job = prepare_job(directory, served, pd.DataFrame({c.POSITION_ID: list(position_ids)}), as_of, rules, keep)
+    with tempfile.TemporaryDirectory() as tmp:
+        score_round(directory, job, served, Path(tmp) / "scored", engine=engine, rows_per_slice=rows_per_slice,
+                    cluster=cluster)
+        pairs = read_scored(Path(tmp) / "scored").pairs
+    return pairs[COLUMNS].reset_index(drop=True)

@@ -10,10 +10,13 @@ eligibility rules that define the oracle's pools, geography), and nothing in ``f
 user names the file (``mutasi train --oracle PATH``).
 """
 
+from simulator.large import write_large
 from simulator.outcomes import OutcomeParams
+from simulator.shards import shard_seed
 from simulator.simulation import Latent, Simulation, simulate
 from simulator.status import StatusSettings
 from simulator.surveys import SurveySettings
 from simulator.writer import write_simulation
 
-__all__ = ["OutcomeParams", "Latent", "Simulation", "StatusSettings", "SurveySettings", "simulate", "write_simulation"]
+__all__ = ["OutcomeParams", "Latent", "Simulation", "StatusSettings", "SurveySettings", "shard_seed", "simulate",
+           "write_large", "write_simulation"]

@@ -90,10 +90,16 @@ def pair_values(settings: PlanSettings, perf: np.ndarray, risk: np.ndarray, pref
 
 
 def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, when: pd.Timestamp,
-                settings: PlanSettings, positions: PositionTable, progress: Progress | None = None) -> RoundPairs:
-    """Score every eligible pair of the round (and of the chain posts) into a PlanProblem."""
+                settings: PlanSettings, positions: PositionTable, progress: Progress | None = None,
+                kept: tuple[np.ndarray, ...] | None = None) -> RoundPairs:
+    """Score every eligible pair of the round (and of the chain posts) into a PlanProblem.
+
+    With ``kept`` the round's pairs come scored already, e.g. from a scored round
+    (:func:`serving.planning.sparse.round_arrays`): per pair employee row, vacancy index,
+    performance, risk, preference met and against wish, then per vacancy the employees not
+    eligible. Nothing is scored here then, and no chain post joins (the caller refuses
+    ``chain_depth`` > 0)."""
     view = context.snapshot_columns(when)
-    eligibility = PostEligibility(view, mover_masks(context, when, settings), settings.rules)
     unit_of_post = _unit_of_post(context, round_)
     unit_ids = np.array(sorted(set(context.dataset.units[c.UNIT_ID])), dtype=object)
     employee_unit, staff = _employee_units(view, unit_of_post, unit_ids)
@@ -102,37 +108,40 @@ def build_round(context: ServingContext, bundle: RankerBundle, round_: Round, wh
     headcount = [v.headcount for v in round_.vacancies]
     priority = [v.priority for v in round_.vacancies]
     opened_by, depth = [-1] * len(vacancy_ids), [0] * len(vacancy_ids)
-    n_excluded: list[int] = []
-    scorer = PairScorer(view, positions, bundle, chunk_rows=CHUNK_ROWS)
-
-    level = list(range(len(vacancy_ids)))
-    lowest = max(priority, default=1)
-    with closing(scorer):
-        for d in range(settings.chain_depth + 1):
-            stage = "pairs" if d == 0 else f"chain posts, depth {d}"
-            level_ids = np.array([vacancy_ids[v] for v in level], dtype=object)
-            for k, (v, eligible) in enumerate(zip(level, eligibility.rows(positions, level_ids))):
+    if kept is not None:
+        pair_employee, pair_vacancy, perf, risk, pref, unwilling, n_excluded = kept
+    else:
+        eligibility = PostEligibility(view, mover_masks(context, when, settings), settings.rules)
+        n_excluded: list[int] = []
+        scorer = PairScorer(view, positions, bundle, chunk_rows=CHUNK_ROWS)
+        level = list(range(len(vacancy_ids)))
+        lowest = max(priority, default=1)
+        with closing(scorer):
+            for d in range(settings.chain_depth + 1):
+                stage = "pairs" if d == 0 else f"chain posts, depth {d}"
+                level_ids = np.array([vacancy_ids[v] for v in level], dtype=object)
+                for k, (v, eligible) in enumerate(zip(level, eligibility.rows(positions, level_ids))):
+                    if progress:
+                        progress(stage, k, len(level))
+                    n_excluded.append(len(view) - len(eligible))
+                    scorer.add(eligible, v, vacancy_ids[v])
                 if progress:
-                    progress(stage, k, len(level))
-                n_excluded.append(len(view) - len(eligible))
-                scorer.add(eligible, v, vacancy_ids[v])
-            if progress:
-                progress(stage, len(level), len(level))
-            if d == settings.chain_depth:
-                break
+                    progress(stage, len(level), len(level))
+                if d == settings.chain_depth:
+                    break
+                scorer.flush()
+                openers = _chain_openers(scorer, level, settings, view, set(vacancy_ids), opened_by)
+                level = []
+                for e in openers:
+                    level.append(len(vacancy_ids))
+                    vacancy_ids.append(view[s.CURRENT_POSITION_ID][e])
+                    headcount.append(1)
+                    priority.append(lowest)
+                    opened_by.append(int(e))
+                    depth.append(d + 1)
             scorer.flush()
-            openers = _chain_openers(scorer, level, settings, view, set(vacancy_ids), opened_by)
-            level = []
-            for e in openers:
-                level.append(len(vacancy_ids))
-                vacancy_ids.append(view[s.CURRENT_POSITION_ID][e])
-                headcount.append(1)
-                priority.append(lowest)
-                opened_by.append(int(e))
-                depth.append(d + 1)
-        scorer.flush()
+        pair_employee, pair_vacancy, perf, risk, pref, unwilling = scorer.arrays()
 
-    pair_employee, pair_vacancy, perf, risk, pref, unwilling = scorer.arrays()
     vacancy_ids_arr = np.array(vacancy_ids, dtype=object)
     vacancy_units = np.array([unit_of_post.get(p) for p in vacancy_ids], dtype=object)
     caps = np.array([NO_CAP if (cap := settings.outflow.cap(int(n))) is None else cap for n in staff]
@@ -232,6 +241,14 @@ class PairScorer:
         """Score every pair added so far (returns when their numbers are in :attr:`parts`)."""
         self._start_chunk()
         self._collect()
+
+    def drain(self) -> tuple[np.ndarray, ...]:
+        """:meth:`arrays` of every pair added so far, then forget them (the encoded employee
+        matrix stays): a caller that keeps only some pairs holds one batch's numbers at a time."""
+        self.flush()
+        out = self.arrays()
+        self.parts = {key: [] for key in self.parts}
+        return out
 
     def close(self) -> None:
         if self._executor is not None:

@@ -38,20 +38,25 @@ from serving.planning.greedy import greedy
 from serving.planning.problem import NO_CAP, Solution, objective
 from serving.planning.settings import PlanSettings, check_settings
 from serving.planning.solver import PlanInfeasible, solve
+from serving.planning.sparse import pairs_source, round_arrays, source_plan_id
 from serving.ranking import resolve_as_of
 from serving.result import ModelInfo
+from serving.scale.scored import ScoredPairs
 
 # what PlanInfeasible.indices count, by the constraint it names (see its docstring)
 INDEX_KIND = {"fixed_moves": "employee", "max_outflow_per_unit": "unit"}
 
 
 def plan(context: ServingContext, served: ServedModel, round_: Round, as_of=None,
-         settings: PlanSettings = PlanSettings(), progress: Progress | None = None) -> Plan:
-    """The plan document of a round."""
+         settings: PlanSettings = PlanSettings(), progress: Progress | None = None,
+         scored: ScoredPairs | None = None) -> Plan:
+    """The plan document of a round; with ``scored`` its pairs are those a scored round
+    kept (:mod:`serving.planning.sparse`) instead of every eligible pair scored here."""
     check_settings(settings)
     when = resolve_as_of(context, as_of)
     positions = positions_with_round(context.positions, context.dataset, round_)
-    pairs = build_round(context, served.bundle, round_, when, settings, positions, progress)
+    kept = None if scored is None else round_arrays(scored, context, served, round_, when, settings, positions)
+    pairs = build_round(context, served.bundle, round_, when, settings, positions, progress, kept)
     problem = pairs.problem
     _stage(progress, "solve")
     started = time.perf_counter()
@@ -66,7 +71,7 @@ def plan(context: ServingContext, served: ServedModel, round_: Round, as_of=None
     _stage(progress, "explanations")
     moves = _moves(pairs, solution, served, settings)
     return Plan(
-        plan_id=plan_id(context, served, round_, when, settings),
+        plan_id=source_plan_id(plan_id(context, served, round_, when, settings), scored),
         as_of=when.date(), model=ModelInfo(name=served.name, version=served.version, run_id=served.run_id),
         rules=rules_label(settings.rules),
         objective=Objective(value=round(solution.value, 6), bound=round(solution.bound, 6),
@@ -78,7 +83,7 @@ def plan(context: ServingContext, served: ServedModel, round_: Round, as_of=None
         constraints=[ConstraintReport(name=str(k.name), binding=k.binding, cost=round(k.cost, 6),
                                       relaxed_value=round(k.relaxed_value, 6), slots_gained=k.slots_gained)
                      for k in costs],
-        units=_unit_flows(pairs, solution), settings=settings_document(settings),
+        units=_unit_flows(pairs, solution), settings={**settings_document(settings), **pairs_source(scored)},
         n_vacancies=len(round_.vacancies), headcount=sum(v.headcount for v in round_.vacancies),
         n_pairs=problem.n_pairs, language=settings.lang)
 
