@@ -89,17 +89,7 @@ def plan_slices(ids: np.ndarray, rows_per_slice: int) -> list[EmployeeSlice]:
 def read_shared(directory: str | Path) -> SharedTables:
     """Read, type and validate the shared tables; raise :class:`DatasetError` on errors."""
     directory = Path(directory)
-    typed: dict[str, pd.DataFrame] = {}
-    problems: list[Problem] = []
-    for name in SHARED_TABLES:
-        path = table_file(directory, name)
-        if path is None:
-            if SPECS[name].required:
-                problems.append(Problem(name, None, None, None,
-                                        f"required table missing: no {name}.csv or {name}.parquet", stage=READ))
-            continue
-        typed[name], found = parse_table(read_table_file(path), SPECS[name])
-        problems += found
+    typed, problems = _typed(directory, SHARED_TABLES, read_table_file)
     catalog_is_default = c.TRAINING_CATALOG not in typed
     if catalog_is_default:
         typed[c.TRAINING_CATALOG], _ = parse_table(read_table_file(default_catalog_path()), SPECS[c.TRAINING_CATALOG])
@@ -113,17 +103,8 @@ def read_slice(directory: str | Path, part: EmployeeSlice, shared: SharedTables)
     """The dataset of one slice: its employees' rows of every employee-keyed table, typed
     and checked, with the shared tables; raise :class:`DatasetError` naming the problems."""
     directory = Path(directory)
-    typed = dict(shared.tables)
-    problems: list[Problem] = []
-    for name in EMPLOYEE_TABLES:
-        path = table_file(directory, name)
-        if path is None:
-            if SPECS[name].required:
-                problems.append(Problem(name, None, None, None,
-                                        f"required table missing: no {name}.csv or {name}.parquet", stage=READ))
-            continue
-        typed[name], found = parse_table(rows_of(path, part.employee_ids), SPECS[name])
-        problems += found
+    own, problems = _typed(directory, EMPLOYEE_TABLES, lambda path: rows_of(path, part.employee_ids))
+    typed = {**shared.tables, **own}
     for name in EMPLOYEE_TABLES:
         if name in typed:
             spec = SPECS[name]
@@ -134,6 +115,23 @@ def read_slice(directory: str | Path, part: EmployeeSlice, shared: SharedTables)
         raise DatasetError([replace(p, message=f"{p.message} (slice {part.index}: {SLICE_ROWS_NOTE})")
                             for p in problems])
     return dataset_from_tables(typed, source=str(directory), catalog_is_default=shared.catalog_is_default)
+
+
+def _typed(directory: Path, names: tuple[str, ...], read) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The tables ``names`` present in ``directory``, each read by ``read(path)`` and typed;
+    a required table that is missing is a problem."""
+    typed: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for name in names:
+        path = table_file(directory, name)
+        if path is None:
+            if SPECS[name].required:
+                problems.append(Problem(name, None, None, None,
+                                        f"required table missing: no {name}.csv or {name}.parquet", stage=READ))
+            continue
+        typed[name], found = parse_table(read(path), SPECS[name])
+        problems += found
+    return typed, problems
 
 
 def slice_sources(dataset: Dataset, shared: SharedTables) -> Sources:

@@ -104,8 +104,9 @@ def simulate(out_dir: Annotated[Path, typer.Option("--out", help="Directory to w
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         fail(f"{out_dir} exists and is not empty (use --force to replace it)")
     if shard_employees is not None:
+        from features.cluster import SCHEDULER_ENV
         from mutasi.progress import StageBar
-        from simulator.large import SCHEDULER_ENV, run_large
+        from simulator.large import run_large
         from simulator.shards import plan_shards
 
         refused = [flag for flag, changed in (("--format csv", fmt != "parquet"), ("--logged-replicates",

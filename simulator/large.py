@@ -19,17 +19,15 @@ nothing behind. There is no oracle and no logged choice: the dataset is for meas
 Dask is imported inside the functions, so importing :mod:`simulator` stays cheap.
 """
 
-import contextlib
 import json
-import os
 import shutil
 import tempfile
 import time
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from features.cluster import ClusterSettings, dask_client
 from features.names import SIMULATION_MANIFEST_FILE
 from features.schema import SPECS
 from simulator.shards import PARTS, ShardPlan, make_part_dirs, merge_parts, plan_shards, write_shard
@@ -38,7 +36,6 @@ from simulator.writer import replace_directory
 SHARD_EMPLOYEES = 25_000          # about 13 s and 0.6 GB per shard on one core
 WORKERS = 2
 MEMORY_LIMIT = "auto"             # per worker: the machine's memory shared among the workers
-SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 SETTLE_SECONDS = 300.0            # after a failure, how long to wait for running shards to stop
 MANIFEST_FROM_SHARD = ("generator", "start_year", "end_year", "dataset_end", "as_of", "outcome_model", "program")
 
@@ -81,7 +78,7 @@ def run_large(out_dir: str | Path, n_employees: int, seed: int, *, shard_employe
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
         make_part_dirs(work / PARTS)
-        with dask_client(workers, scheduler, memory_limit) as client:
+        with dask_client(ClusterSettings(scheduler=scheduler, workers=workers, memory_limit=memory_limit)) as client:
             manifests = run_shards(client, plan, work / PARTS, progress)
             peaks = client.run(peak_rss_mb)
         counts = {table: merge_parts(work / PARTS, table, work / f"{table}.parquet", len(plan.shards))
@@ -94,27 +91,6 @@ def run_large(out_dir: str | Path, n_employees: int, seed: int, *, shard_employe
         shutil.rmtree(work, ignore_errors=True)
         raise
     return LargeRun(out_dir, time.perf_counter() - start, len(plan.shards), dict(peaks))
-
-
-@contextlib.contextmanager
-def dask_client(workers: int, scheduler: str | None, memory_limit: str | int) -> Iterator:
-    """A client of the scheduler at ``scheduler`` (or ``$DASK_SCHEDULER_ADDRESS``), else of
-    a LocalCluster of ``workers`` spawned processes with one thread each, closed on exit
-    (its workers killed, so no task outlives a failure)."""
-    from distributed import Client, LocalCluster
-
-    address = scheduler or os.environ.get(SCHEDULER_ENV)
-    if address:
-        with Client(address) as client:
-            yield client
-        return
-    with warnings.catch_warnings():
-        # no dashboard, but the scheduler's HTTP routes still try port 8787 and warn when it is taken
-        warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               memory_limit=memory_limit)
-    with cluster, Client(cluster) as client:
-        yield client
 
 
 def run_shards(client, plan: ShardPlan, parts: Path, progress: Progress) -> list[dict]:

@@ -1,13 +1,12 @@
-"""The Dask side of round scoring: a cluster, the job sent once to every worker, one task
-per employee slice, and the kept pairs of all slices reduced per vacancy on the cluster.
+"""The Dask side of round scoring: the job sent once to every worker, one task per
+employee slice, and the kept pairs of all slices reduced per vacancy on the cluster (the
+client comes from :func:`features.cluster.dask_client`).
 
 ``dask`` and ``distributed`` are imported inside the functions: nothing else of serving
-pays for them. Workers are processes started by spawning (Dask's default), never forked,
-so LightGBM's threads are safe (README: *HTTP*).
+pays for them.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,6 @@ import pandas as pd
 from features import columns as c
 from features.slices import EmployeeSlice
 from serving.scale.pairs import RoundJob, SlicePairs, empty_pairs, score_slice, top_pairs
-from serving.scale.settings import ClusterSettings
 
 SLICES_PER_OUTPUT = 4               # slices' kept pairs per output part after the reduction
 
@@ -32,21 +30,6 @@ class DaskRun:
     workers: int
     peak_mb: dict[str, float]
     limit_mb: dict[str, float | None]
-
-
-@contextmanager
-def dask_client(settings: ClusterSettings) -> Iterator:
-    """A ``distributed.Client`` on the remote scheduler, or on a new LocalCluster closed at the end."""
-    from distributed import Client, LocalCluster
-
-    address = settings.address()
-    if address:
-        with Client(address, timeout="10s") as client:
-            yield client
-        return
-    with LocalCluster(n_workers=settings.workers, threads_per_worker=settings.threads_per_worker, processes=True,
-                      memory_limit=settings.memory_limit, dashboard_address=None) as cluster, Client(cluster) as client:
-        yield client
 
 
 def run_on_dask(client, directory: str, slices: list[EmployeeSlice], job: RoundJob, pairs_dir: Path,

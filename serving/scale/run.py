@@ -15,13 +15,14 @@ import numpy as np
 import pandas as pd
 
 from features import columns as c
+from features.cluster import dask_client
 from features.eligibility import EligibilityRules, rules_label
 from features.io import dataset_from_tables
 from features.pairs import PositionTable
 from features.round import Round, positions_with_round, read_round, round_from_frame
 from features.slices import EmployeeSlice, SharedTables, employee_ids, plan_slices, read_shared
 from serving.champion import ServedModel
-from serving.scale.dask_engine import dask_client, run_on_dask
+from serving.scale.dask_engine import run_on_dask
 from serving.scale.pairs import RoundJob, SlicePairs, empty_pairs, peak_rss_mb, score_slice, top_pairs
 from serving.scale.scored import PAIRS_DIR, Progress, staged, vacancy_counts, write_summary
 from serving.scale.settings import ROWS_PER_SLICE, ClusterSettings, Engine, Keep

@@ -2,13 +2,11 @@
 before anything heavy loads): the engine, the cluster, the slices and which pairs are kept."""
 
 import math
-import os
 from dataclasses import dataclass
 from enum import StrEnum
 
-SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
-DEFAULT_WORKERS = 2
-DEFAULT_MEMORY_LIMIT = "4GiB"       # per worker of a LocalCluster
+from features.cluster import DEFAULT_MEMORY_LIMIT, DEFAULT_WORKERS, SCHEDULER_ENV, ClusterSettings
+
 ROWS_PER_SLICE = 20_000             # employees per slice: a slice's pairs are this x the round's vacancies
 DEFAULT_TOP_N = 100
 
@@ -16,21 +14,6 @@ DEFAULT_TOP_N = 100
 class Engine(StrEnum):
     LOCAL = "local"             # the slices one after the other in this process
     DASK = "dask"               # the slices as Dask tasks (LocalCluster or a remote scheduler)
-
-
-@dataclass(frozen=True)
-class ClusterSettings:
-    """A remote scheduler (``scheduler``, else ``$DASK_SCHEDULER_ADDRESS``), or a
-    LocalCluster of ``workers`` processes with ``threads_per_worker`` threads and at most
-    ``memory_limit`` each."""
-
-    scheduler: str | None = None
-    workers: int = DEFAULT_WORKERS
-    threads_per_worker: int = 1
-    memory_limit: str = DEFAULT_MEMORY_LIMIT
-
-    def address(self) -> str | None:
-        return self.scheduler or os.environ.get(SCHEDULER_ENV) or None
 
 
 @dataclass(frozen=True)
@@ -46,3 +29,7 @@ class Keep:
             raise ValueError(f"top_n must be at least 1, not {self.top_n}")
         if self.score_floor is not None and not math.isfinite(self.score_floor):
             raise ValueError(f"score_floor must be a finite number, not {self.score_floor}")
+
+
+__all__ = ["DEFAULT_MEMORY_LIMIT", "DEFAULT_TOP_N", "DEFAULT_WORKERS", "ROWS_PER_SLICE", "SCHEDULER_ENV",
+           "ClusterSettings", "Engine", "Keep"]

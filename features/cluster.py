@@ -1,0 +1,53 @@
+"""A Dask client for partitioned work: a running scheduler, or a LocalCluster on this
+machine. Infrastructure shared by the round scorer (:mod:`serving.scale`) and the sharded
+simulator (:mod:`simulator.large`); ``distributed`` is imported only when a client is made.
+
+Workers are processes started by spawning (Dask's default), never forked, so LightGBM's
+OpenMP threads are safe in them.
+"""
+
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+DEFAULT_WORKERS = 2
+DEFAULT_MEMORY_LIMIT = "4GiB"       # per worker of a LocalCluster
+CONNECT_TIMEOUT = "10s"             # a scheduler on the network answers in well under a second
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """A remote scheduler (``scheduler``, else ``$DASK_SCHEDULER_ADDRESS``), or a
+    LocalCluster of ``workers`` processes with ``threads_per_worker`` threads and at most
+    ``memory_limit`` each."""
+
+    scheduler: str | None = None
+    workers: int = DEFAULT_WORKERS
+    threads_per_worker: int = 1
+    memory_limit: str | int = DEFAULT_MEMORY_LIMIT
+
+    def address(self) -> str | None:
+        return self.scheduler or os.environ.get(SCHEDULER_ENV) or None
+
+
+@contextmanager
+def dask_client(settings: ClusterSettings) -> Iterator:
+    """A ``distributed.Client`` on the remote scheduler, or on a new LocalCluster closed
+    (its workers stopped) at the end."""
+    from distributed import Client, LocalCluster
+
+    address = settings.address()
+    if address:
+        with Client(address, timeout=CONNECT_TIMEOUT) as client:
+            yield client
+        return
+    with warnings.catch_warnings():
+        # no dashboard, but the scheduler's HTTP routes still try port 8787 and warn when it is taken
+        warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+        cluster = LocalCluster(n_workers=settings.workers, threads_per_worker=settings.threads_per_worker,
+                               processes=True, memory_limit=settings.memory_limit, dashboard_address=None)
+    with cluster, Client(cluster) as client:
+        yield client
