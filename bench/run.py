@@ -16,6 +16,7 @@ from bench import (
     plan_quality,
     planning_bench,
     program_bench,
+    scale_bench,
     selection_bias,
     serving_bench,
     training_bench,
@@ -27,7 +28,8 @@ SIZES = (5000, 10000, 20000)        # 1x, 2x, 4x
 # ``--only NAME ...`` runs some of them and keeps the other benches' rows in the results
 BENCHES = {"features": lambda: features_bench.run(SIZES), "training": lambda: training_bench.run(SIZES),
            "serving": lambda: serving_bench.run(SIZES), "planning": planning_bench.run,
-           "plan_quality": plan_quality.run, "program": program_bench.run}
+           "plan_quality": plan_quality.run, "program": program_bench.run,
+           "scale": scale_bench.run}
 # quality against the simulator's truth over seeds, too long for every run (20-60 minutes each):
 # ``--only NAME`` runs them; ope_check and tuning_check write their own JSON (see their modules)
 LONG = {"selection_bias": selection_bias.run, "training_effects": training_effects.run}
