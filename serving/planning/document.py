@@ -19,6 +19,7 @@ class UnfilledReason(StrEnum):
     FEWER_CANDIDATES = "fewer_candidates_than_headcount"
     OUTFLOW_CAP = "max_outflow_per_unit"                # free candidates, but their unit may lose no one more
     TAKEN_BY_OTHER_POSTS = "taken_by_other_posts"       # candidates placed where they serve the round better
+    PAIRS_NOT_KEPT = "pairs_not_kept"                   # eligible people whose pairs a scored round did not keep
 
 
 class Objective(BaseModel):

@@ -199,12 +199,13 @@ def _unfilled(pairs: RoundPairs, solution: Solution) -> list[Unfilled]:
     moved = np.bincount(p.pair_employee[chosen], minlength=p.n_employees) > 0
     leaving = np.bincount(p.pair_unit()[chosen], minlength=len(p.outflow_cap))
     unit_full = leaving >= p.outflow_cap
+    eligible = len(pairs.view) - pairs.n_excluded        # per vacancy; more than its pairs when some were not kept
     out = []
     for v in np.flatnonzero(missing > 0).tolist():
         mine = p.pair_vacancy == v
         allowed = mine & p.allowed()
         reasons: list[UnfilledReason] = []
-        if not mine.any():
+        if not mine.any() and eligible[v] == 0:
             reasons.append(UnfilledReason.NO_ELIGIBLE_CANDIDATE)
         if (mine & p.guarded).any() and not allowed.any():
             reasons.append(UnfilledReason.KEY_POST_GUARD)
@@ -217,6 +218,8 @@ def _unfilled(pairs: RoundPairs, solution: Solution) -> list[Unfilled]:
             reasons.append(UnfilledReason.OUTFLOW_CAP)
         if (allowed & moved[p.pair_employee] & ~chosen).any():
             reasons.append(UnfilledReason.TAKEN_BY_OTHER_POSTS)
+        if eligible[v] > mine.sum():
+            reasons.append(UnfilledReason.PAIRS_NOT_KEPT)
         out.append(Unfilled(position_id=str(pairs.vacancy_ids[v]), missing=int(missing[v]),
                             reasons=reasons, n_candidates=int(allowed.sum())))
     return out

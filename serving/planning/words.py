@@ -148,6 +148,10 @@ UNFILLED_REASONS: dict[UnfilledReason, tuple[str, str]] = {
     UnfilledReason.TAKEN_BY_OTHER_POSTS: ("Kandidatnya ditempatkan di lowongan lain yang lebih membutuhkan mereka",
                                           "Its candidates were placed at other posts where they serve the round "
                                           "better"),
+    UnfilledReason.PAIRS_NOT_KEPT: ("Ada pegawai lain yang memenuhi syarat, tetapi pasangan mereka tidak disimpan "
+                                    "saat penilaian (--top-n, --score-floor)",
+                                    "More people are eligible, but their pairs were not kept when the round was "
+                                    "scored (--top-n, --score-floor)"),
 }
 
 CONSTRAINTS: dict[ConstraintName, tuple[str, str]] = {

@@ -18,6 +18,7 @@ from serving.champion import ServedModel
 from serving.context import ServingContext
 from serving.errors import RankingError
 from serving.planning.build import build_round
+from serving.planning.document import UnfilledReason
 from serving.planning.plan import plan
 from serving.planning.problem import check_assignment, objective
 from serving.planning.settings import Movers, PlanSettings
@@ -122,6 +123,20 @@ def test_the_best_few_pairs_give_a_feasible_plan_worth_no_more(setup):
                                                                      r.full.objective.value + SAME)
     assert document.objective.value < r.full.objective.value
     assert document.settings[SOURCE]["top_n"] == TOP and document.plan_id != r.full.plan_id
+
+
+def test_slots_left_for_want_of_kept_pairs_say_so(setup, tmp_path):
+    """A vacancy unfilled while more people are eligible than its kept pairs names
+    ``pairs_not_kept``; a floor above every score is not 'nobody eligible'."""
+    r = setup
+    document = plan(r.context, r.served, r.round, r.when, scored=r.scored["top"])
+    short = [u for u in document.unfilled if UnfilledReason.PAIRS_NOT_KEPT in u.reasons]
+    assert short and all(UnfilledReason.NO_ELIGIBLE_CANDIDATE not in u.reasons for u in short)
+    assert all(UnfilledReason.PAIRS_NOT_KEPT not in u.reasons for u in r.full.unfilled)
+    job = prepare_job(r.path, r.served, r.round, r.when, EligibilityRules(), Keep(top_n=None, score_floor=99.0))
+    score_round(r.path, job, r.served, tmp_path / "none", rows_per_slice=SLICE)
+    empty = plan(r.context, r.served, r.round, r.when, scored=read_scored(tmp_path / "none"))
+    assert not empty.moves and {tuple(u.reasons) for u in empty.unfilled} == {(UnfilledReason.PAIRS_NOT_KEPT,)}
 
 
 def test_a_fixed_move_of_an_eligible_employee_not_kept_says_so(setup):
