@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from features.cluster import peak_rss_mb
+
 OUT = Path(__file__).resolve().parent / "out"
 
 
@@ -31,14 +33,6 @@ def _child(fn: Callable, args: tuple, queue) -> None:
         result, error = None, f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - start
     queue.put((result, seconds, peak_rss_mb(), error))
-
-
-def peak_rss_mb(pid: int | str = "self") -> float:
-    """Peak resident memory of a process (VmHWM). Not ru_maxrss: on Linux that keeps the
-    parent's size across fork and exec, so every child would seem at least as big."""
-    with open(f"/proc/{pid}/status") as status:
-        kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
-    return kb / 1024
 
 
 def measure(fn: Callable, *args) -> dict:

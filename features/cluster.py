@@ -7,6 +7,8 @@ OpenMP threads are safe in them.
 """
 
 import os
+import resource
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,3 +53,17 @@ def dask_client(settings: ClusterSettings) -> Iterator:
                                processes=True, memory_limit=settings.memory_limit, dashboard_address=None)
     with cluster, Client(cluster) as client:
         yield client
+
+
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """A process's peak resident memory in MB: VmHWM on Linux. Not ru_maxrss there: a
+    spawned worker starts from its parent's peak (fork, then exec), so every worker would
+    seem at least as big as the client. Elsewhere only this process's own (ru_maxrss)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+    except (OSError, StopIteration):
+        if pid != "self":
+            raise
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)

@@ -3,9 +3,6 @@
 top list first when the version serves one, as :func:`serving.ranking.rank` does).
 :func:`score_vacancies_at_scale` does the same from the files, slice by slice, on Dask."""
 
-import tempfile
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -43,12 +40,8 @@ def score_vacancies_at_scale(directory, served: ServedModel, position_ids, as_of
     ``keep`` per vacancy (all by default). Same columns; ``rank`` is the plain score order
     (:func:`models.scoring.rank_order`): a version serving fair top lists reorders only its
     top ``k`` when a ranking is served."""
-    from serving.scale.run import prepare_job, score_round
-    from serving.scale.scored import read_scored
+    from serving.scale.run import prepare_job, scored_pairs
 
     job = prepare_job(directory, served, pd.DataFrame({c.POSITION_ID: list(position_ids)}), as_of, rules, keep)
-    with tempfile.TemporaryDirectory() as tmp:
-        score_round(directory, job, served, Path(tmp) / "scored", engine=engine, rows_per_slice=rows_per_slice,
-                    cluster=cluster)
-        pairs = read_scored(Path(tmp) / "scored").pairs
+    pairs = scored_pairs(directory, served, job, engine=engine, rows_per_slice=rows_per_slice, cluster=cluster).pairs
     return pairs[COLUMNS].reset_index(drop=True)

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from features.cluster import ClusterSettings, dask_client
+from features.cluster import ClusterSettings, dask_client, peak_rss_mb
 from features.names import SIMULATION_MANIFEST_FILE
 from features.schema import SPECS
 from simulator.shards import PARTS, ShardPlan, make_part_dirs, merge_parts, plan_shards, write_shard
@@ -129,19 +129,6 @@ def settle(client, keys: set, timeout: float = SETTLE_SECONDS) -> None:
         if not running & keys:
             return
         time.sleep(0.2)
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory in MB (VmHWM on Linux, else ru_maxrss)."""
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
-    except OSError:
-        import resource
-        import sys
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 def large_manifest(plan: ShardPlan, shard_employees: int, manifests: list[dict], counts: dict[str, int]) -> dict:

@@ -15,7 +15,6 @@ package scores with ``build``'s pair scorer, so ``build`` must not reach back in
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -35,8 +34,8 @@ from serving.errors import RankingError
 from serving.planning.build import mover_masks
 from serving.planning.settings import Movers, PlanSettings
 from serving.scale.pairs import AGAINST_WISH, N_ELIGIBLE, PREFERENCE_MET
-from serving.scale.run import prepare_job, score_round
-from serving.scale.scored import ScoredPairs, read_scored
+from serving.scale.run import prepare_job, scored_pairs
+from serving.scale.scored import ScoredPairs
 from serving.scale.settings import ROWS_PER_SLICE, ClusterSettings, Engine, Keep
 
 FIELD = "pairs"                 # the field every refusal of a scored round names (but chain_depth)
@@ -176,11 +175,8 @@ def score_for_plan(directory: str | Path, served: ServedModel, round_: Round, wh
     with chains is refused first (:func:`check_no_chains`), before the cluster works."""
     check_no_chains(settings)
     job = prepare_job(directory, served, round_, when, settings.rules, keep, due_only=settings.movers == Movers.DUE)
-    with tempfile.TemporaryDirectory(prefix="mutasi-pairs-") as tmp:
-        out = Path(tmp) / "scored"
-        score_round(directory, job, served, out, engine=engine, rows_per_slice=rows_per_slice, cluster=cluster,
-                    progress=progress)
-        return read_scored(out)
+    return scored_pairs(directory, served, job, engine=engine, rows_per_slice=rows_per_slice, cluster=cluster,
+                        progress=progress)
 
 
 def _named(ids) -> str:

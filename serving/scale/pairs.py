@@ -9,7 +9,6 @@ the numbers cannot depend on the engine. Scoring goes through the round planner'
 one scoring path; a test checks the numbers against the batch scorer's rankings.
 """
 
-import resource
 from contextlib import closing
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ import pandas as pd
 
 from features import columns as c
 from features.arrays import Columns
+from features.cluster import peak_rss_mb
 from features.eligibility import EligibilityRules, PostEligibility, employee_reasons
 from features.pairs import PositionTable
 from features.slices import EmployeeSlice, SharedTables, read_slice, slice_sources
@@ -67,7 +67,6 @@ class SlicePairs:
 
     pairs: pd.DataFrame
     n_eligible: np.ndarray
-    employees: int
     peak_rss_mb: float                  # the process's peak resident memory after the slice
 
 
@@ -96,7 +95,7 @@ def score_view(job: RoundJob, view: Columns, first_row: int = 0) -> SlicePairs:
                 scorer.add(rows, v, job.vacancy_ids[v])
             kept.append(top_pairs(_frame(job, view, first_row, scorer.drain()), job.keep))
     pairs = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
-    return SlicePairs(pairs, n_eligible, len(view), peak_rss_mb())
+    return SlicePairs(pairs, n_eligible, peak_rss_mb())
 
 
 def top_pairs(frame: pd.DataFrame, keep: Keep) -> pd.DataFrame:
@@ -120,17 +119,6 @@ def empty_pairs() -> pd.DataFrame:
                          ADJUSTMENT_RISK: pd.Series(dtype="float64"), SCORE: pd.Series(dtype="float64"),
                          PREFERENCE_MET: pd.Series(dtype="bool"), AGAINST_WISH: pd.Series(dtype="bool"),
                          RANK: pd.Series(dtype="int64")})
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MB: VmHWM on Linux. Not ru_maxrss
-    there: a spawned worker starts from its parent's peak (fork, then exec), so every
-    worker would seem at least as big as the client."""
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _frame(job: RoundJob, view: Columns, first_row: int, arrays: tuple[np.ndarray, ...]) -> pd.DataFrame:

@@ -7,6 +7,7 @@ slices: one after the other in this process (``Engine.LOCAL``) or as Dask tasks
 held, and the folder (:mod:`serving.scale.scored`) appears whole or not at all.
 """
 
+import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from features import columns as c
-from features.cluster import dask_client
+from features.cluster import dask_client, peak_rss_mb
 from features.eligibility import EligibilityRules, rules_label
 from features.io import dataset_from_tables
 from features.pairs import PositionTable
@@ -23,8 +24,8 @@ from features.round import Round, positions_with_round, read_round, round_from_f
 from features.slices import EmployeeSlice, SharedTables, employee_ids, plan_slices, read_shared
 from serving.champion import ServedModel
 from serving.scale.dask_engine import run_on_dask
-from serving.scale.pairs import RoundJob, SlicePairs, empty_pairs, peak_rss_mb, score_slice, top_pairs
-from serving.scale.scored import PAIRS_DIR, Progress, staged, vacancy_counts, write_summary
+from serving.scale.pairs import RoundJob, SlicePairs, empty_pairs, score_slice, top_pairs
+from serving.scale.scored import PAIRS_DIR, Progress, ScoredPairs, read_scored, staged, vacancy_counts, write_summary
 from serving.scale.settings import ROWS_PER_SLICE, ClusterSettings, Engine, Keep
 
 
@@ -67,6 +68,18 @@ def prepare_job(directory: str | Path, served: ServedModel, round_: Round | str 
     day = shared.default_as_of if when is None else pd.Timestamp(when).normalize()
     return RoundJob(served.bundle, without_standards(shared), positions, vacancy_ids, day, rules, keep,
                     due_only=due_only, threads=threads)
+
+
+def scored_pairs(directory: str | Path, served: ServedModel, job: RoundJob, *, engine: Engine = Engine.DASK,
+                 rows_per_slice: int = ROWS_PER_SLICE, cluster: ClusterSettings = ClusterSettings(),
+                 progress: Progress | None = None) -> ScoredPairs:
+    """:func:`score_round` into a temporary folder, read back: for callers that use the
+    kept pairs at once (the batch scorer, ``mutasi plan --engine dask``)."""
+    with tempfile.TemporaryDirectory(prefix="mutasi-pairs-") as tmp:
+        out = Path(tmp) / "scored"
+        score_round(directory, job, served, out, engine=engine, rows_per_slice=rows_per_slice, cluster=cluster,
+                    progress=progress)
+        return read_scored(out)
 
 
 def without_standards(shared: SharedTables) -> SharedTables:
