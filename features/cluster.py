@@ -31,6 +31,21 @@ class ClusterSettings:
     threads_per_worker: int = 1
     memory_limit: str | int = DEFAULT_MEMORY_LIMIT
 
+    def __post_init__(self):
+        if self.workers < 1 or self.threads_per_worker < 1:
+            raise ValueError(f"workers and threads_per_worker must be at least 1, not {self.workers} and "
+                             f"{self.threads_per_worker}")
+        if isinstance(self.memory_limit, str) and self.memory_limit != "auto":
+            from dask.utils import parse_bytes
+
+            try:
+                size = parse_bytes(self.memory_limit)
+            except ValueError:
+                size = 0
+            if size <= 0:
+                raise ValueError(f"memory_limit must be a size such as 4GiB or 500MB (or auto), not "
+                                 f"{self.memory_limit!r}")
+
     def address(self) -> str | None:
         return self.scheduler or os.environ.get(SCHEDULER_ENV) or None
 

@@ -53,7 +53,10 @@ FloorOption = Annotated[float | None, typer.Option(
 
 
 def cluster_settings(scheduler: str | None, workers: int, memory_limit: str) -> ClusterSettings:
-    return ClusterSettings(scheduler=scheduler, workers=workers, memory_limit=memory_limit)
+    try:
+        return ClusterSettings(scheduler=scheduler, workers=workers, memory_limit=memory_limit)
+    except ValueError as exc:
+        fail(escape(f"--memory-limit: {exc}"), BAD_INPUT)
 
 
 def keep_setting(top_n: int | None, score_floor: float | None) -> Keep:

@@ -49,6 +49,10 @@ def test_bad_inputs_exit_2_and_write_nothing(store, round_file, tmp_path):
     assert result.returncode == 2 and "round" in result.stderr and "headcount" in result.stderr
     result = score_round(store, round_file, tmp_path / "out", "--top-n", "0")
     assert result.returncode == 2
+    result = score_round(store, round_file, tmp_path / "out", "--engine", "dask", "--memory-limit", "lots")
+    assert result.returncode == 2 and "--memory-limit" in result.stderr and "'lots'" in result.stderr
+    result = score_round(store, round_file, tmp_path / "out", "--score-floor", "nan")
+    assert result.returncode == 2 and "score_floor" in result.stderr
     assert not (tmp_path / "out").exists()
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
